@@ -1,0 +1,44 @@
+# The workbook's verbs. Only Python 3.11+ and make are needed: the first run builds .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8888
+
+.PHONY: lab test lessons lint format check-python clean
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "error: this workbook needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "       Install Python 3.11+ and run again, or point at it: make PYTHON=python3.12 ..."; exit 2; }
+
+## lab: open the workbook in JupyterLab on the embedded fakeredis (set REDIS_URL for a real server)
+lab: $(STAMP)
+	$(BIN)/python -m autograder workspace
+	$(BIN)/jupyter lab --notebook-dir=my-work --port=$(PORT)
+
+## test: the whole suite (real-redis tests skip with a reason where redis-server is not installed)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lessons: regenerate lessons/ from solutions/ with nbgrader
+lessons: $(STAMP)
+	$(BIN)/python -m autograder release
+
+## lint: ruff, the one linter and formatter, as CI runs it
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

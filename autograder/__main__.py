@@ -1,0 +1,5 @@
+"""Command line: ``python -m autograder <command>``."""
+
+from .cli import main
+
+raise SystemExit(main())

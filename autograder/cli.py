@@ -1,0 +1,78 @@
+"""``python -m autograder``: check a notebook, regenerate lessons, prepare the learner's workspace."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .runner import NotebookError, NotebookReport, check_notebook
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _print_report(report: NotebookReport) -> None:
+    print(f"{report.notebook}  (backend: {report.backend})")
+    for ex in report.exercises:
+        mark = "PASS" if ex.passed else "FAIL"
+        standards = ", ".join(ex.standards) or "-"
+        print(f"  {mark}  {ex.grade_id:<28} {ex.points:g}/{ex.max_points:g}  [{standards}]")
+        if not ex.passed:
+            for line in ex.feedback:
+                print(f"        {line}")
+    done = sum(ex.passed for ex in report.exercises)
+    print(f"{done}/{len(report.exercises)} exercises pass · {report.points:g}/{report.max_points:g} points")
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        report = check_notebook(args.notebook)
+    except NotebookError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(report.to_json())
+    else:
+        _print_report(report)
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .course import release_lessons
+
+    changed = release_lessons(check_only=args.check)
+    if args.check:
+        if changed:
+            print("lessons/ is out of date with solutions/: " + ", ".join(changed) + ". Run `make lessons`.")
+            return EXIT_FAILED
+        print("lessons/ matches solutions/")
+        return EXIT_OK
+    print("regenerated lessons/: " + (", ".join(changed) if changed else "nothing changed"))
+    return EXIT_OK
+
+
+def _workspace(args: argparse.Namespace) -> int:
+    from .workspace import prepare_workspace
+
+    for line in prepare_workspace():
+        print(line)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="run a notebook in a fresh kernel and report each graded exercise")
+    check.add_argument("notebook", help="path to a lesson or solution .ipynb")
+    check.add_argument("--json", action="store_true", help="print one JSON object (shape: see README)")
+    check.set_defaults(run=_check)
+    release = sub.add_parser("release", help="regenerate lessons/ from solutions/ with nbgrader")
+    release.add_argument("--check", action="store_true", help="only report whether lessons/ is up to date")
+    release.set_defaults(run=_release)
+    workspace = sub.add_parser("workspace", help="copy lessons you have not started into my-work/")
+    workspace.set_defaults(run=_workspace)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

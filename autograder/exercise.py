@@ -1,0 +1,104 @@
+"""The harness a lesson's locked test cell uses to grade one exercise and explain the result.
+
+    ex = Exercise("l01-settings-key")
+    key = ex.call(settings_key, 1001)
+    ex.expect(key == "user:1001:settings", "key-namespace", expected="'user:1001:settings'", got=repr(key))
+    ex.verdict()   # prints the report; raises ExerciseFailed if an essential finding stands
+
+Everything goes to stdout: nbgrader scores a cell that writes to stderr as 0.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .exercises import ExerciseInfo, exercise_info
+from .findings import Finding, Severity, ranked
+from .standards import standard
+
+
+class ExerciseFailed(AssertionError):
+    """An exercise's checks did not pass; the report above it says why."""
+
+
+class Exercise:
+    def __init__(self, exercise_id: str):
+        self.info: ExerciseInfo = exercise_info(exercise_id)
+        self.findings: list[Finding] = []
+
+    # -- running the learner's code -------------------------------------------------------------------
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the learner's function; if it raises, report that and stop the test."""
+        name = getattr(fn, "__name__", repr(fn))
+        try:
+            return fn(*args, **kwargs)
+        except NotImplementedError:
+            self.findings.append(Finding(
+                self.info.standards[0],
+                expected=f"`{name}` to be written in the answer cell above",
+                got="the stub still raises NotImplementedError",
+                hint="Replace `raise NotImplementedError()` with your code, run that cell, then this one.",
+            ))  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - any learner error becomes feedback, not a traceback
+            self.findings.append(Finding(
+                self.info.standards[0],
+                expected=f"`{name}({_show_args(args, kwargs)})` to return",
+                got=f"it raised {type(error).__name__}: {error}",
+                hint="Where it broke in your code:\n" + _learner_frames(error),
+            ))  # fmt: skip
+        self.verdict()
+
+    # -- recording what was seen ----------------------------------------------------------------------
+    def expect(self, ok: bool, standard_id: str, *, expected: str, got: str, hint: str = "",
+               severity: Severity = Severity.ESSENTIAL) -> bool:  # fmt: skip
+        """Record a finding unless ``ok``; returns ``ok``."""
+        if not ok:
+            self.findings.append(Finding(standard_id, expected, got, hint, severity))
+        return ok
+
+    def check(self, findings: Iterable[Finding]) -> bool:
+        """Add the findings of a check from ``autograder.checks``; True when it found nothing."""
+        new = list(findings)
+        self.findings.extend(new)
+        return not new
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.fails for f in self.findings)
+
+    # -- reporting ------------------------------------------------------------------------------------
+    def report(self) -> str:
+        head = "✅ PASS" if self.passed else "❌ NOT YET"
+        lines = [f"{head} · {self.info.title}  [{', '.join(self.info.standards)}]"]
+        if self.passed:
+            rules = "; ".join(standard(s).rule.split(":")[0].rstrip(".") for s in self.info.standards)
+            lines.append(f"🎉 Nicely done: your code keeps the standard ({rules}).")
+        for finding in ranked(self.findings):
+            lines += ["  " + line for line in finding.lines()]
+        if not self.passed:
+            lines.append(f"  Stuck? Reveal a hint: hints('{self.info.id}')")
+        return "\n".join(lines)
+
+    def verdict(self) -> None:
+        """Print the report; raise ExerciseFailed (the cell fails, 0 points) if an essential finding stands."""
+        print(self.report())
+        if not self.passed:
+            raise ExerciseFailed(f"{self.info.id}: not passing yet; see the report above")
+
+
+def _show_args(args: tuple, kwargs: dict) -> str:
+    shown = [_short(repr(a)) for a in args] + [f"{k}={_short(repr(v))}" for k, v in kwargs.items()]
+    return ", ".join(shown)
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _learner_frames(error: BaseException) -> str:
+    """The traceback frames from the learner's own cells, not the grader's."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "autograder" not in f.filename]
+    lines = traceback.format_list(frames[-3:]) if frames else []
+    return "".join(lines).rstrip() or "(no frames from your code)"

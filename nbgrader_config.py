@@ -1,0 +1,5 @@
+"""nbgrader configuration for this repository as a course (see autograder/course.py)."""
+
+from autograder.course import configure
+
+configure(get_config())  # noqa: F821 - nbgrader provides get_config() when it loads this file

@@ -1,0 +1,52 @@
+"""A live Jupyter kernel the tests drive cell by cell, as a learner's JupyterLab does."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from jupyter_client.manager import start_new_kernel
+
+
+@dataclass
+class CellRun:
+    stdout: str = ""
+    stderr: str = ""
+    error: tuple[str, str] | None = None  # (ename, evalue)
+    outputs: list[dict] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.stdout + (f"\n{self.error[0]}: {self.error[1]}" if self.error else "")
+
+
+class LiveKernel:
+    def __init__(self, cwd: str, env: dict[str, str] | None = None):
+        full_env = dict(os.environ)
+        full_env.pop("REDIS_URL", None)
+        full_env.update(env or {})
+        self.manager, self.client = start_new_kernel(
+            kernel_name="python3", cwd=cwd, env=full_env, extra_arguments=["--IPKernelApp.log_level=ERROR"]
+        )
+
+    def run(self, code: str, timeout: float = 60) -> CellRun:
+        result = CellRun()
+
+        def hook(msg: dict) -> None:
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream":
+                if content["name"] == "stdout":
+                    result.stdout += content["text"]
+                else:
+                    result.stderr += content["text"]
+            elif kind == "error":
+                result.error = (content["ename"], content["evalue"])
+            if kind in ("stream", "error", "execute_result", "display_data"):
+                result.outputs.append(content)
+
+        self.client.execute_interactive(code, output_hook=hook, timeout=timeout)
+        return result
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)

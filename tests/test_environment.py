@@ -1,0 +1,47 @@
+"""pyproject.toml and environment.yml must list the same dependencies (names and version bounds)."""
+
+import re
+import tomllib
+
+from support.notebooks import ROOT
+
+# conda-forge spells some packages differently from PyPI.
+CONDA_NAME = {"redis": "redis-py"}
+EXTRA_PACKAGES = {"fakeredis[lua]": ["fakeredis", "lupa"]}
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^([A-Za-z0-9_.\-\[\]]+)\s*(.*)$", requirement.strip())
+    return match.group(1).lower(), match.group(2).replace(" ", "")
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {}
+    for req in project["dependencies"] + project["optional-dependencies"]["test"]:
+        name, spec = _split(req)
+        for conda_name in EXTRA_PACKAGES.get(name, [name]):
+            conda_name = CONDA_NAME.get(conda_name, conda_name)
+            wanted[conda_name] = spec if conda_name != "lupa" else ""
+    return wanted
+
+
+def environment_requirements() -> dict[str, str]:
+    found = {}
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("\ndependencies:", 1)[1].splitlines():
+        match = re.match(r"^  - ([^\s#:]+)\s*(#.*)?$", line)
+        if match and match.group(1) not in ("pip",) and not match.group(1).startswith("python"):
+            name, spec = _split(match.group(1))
+            found[name] = spec
+    return found
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    assert environment_requirements() == pyproject_requirements()
+
+
+def test_environment_yml_installs_the_project_itself():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"^\s+- -e \.$", text, re.M), "environment.yml must pip-install the project (-e .)"
+    assert "conda-forge" in text

@@ -1,0 +1,64 @@
+"""Every lesson proven both ways: the solution scores full marks, the untouched lesson scores zero.
+
+Through ``check`` (nbclient) on fakeredis and on a real redis-server, and through nbgrader's real
+generate_assignment → autograde pipeline.
+"""
+
+import shutil
+
+import pytest
+from support.notebooks import lesson_ids, lesson_path, solution_path
+
+from autograder import course
+from autograder.runner import check_notebook
+
+LESSONS = lesson_ids()
+
+
+def _assert_full_marks(report):
+    failing = [f"{e.grade_id}: " + "\n".join(e.feedback) for e in report.exercises if not e.passed]
+    assert not failing, "solution lost marks:\n" + "\n\n".join(failing)
+    assert report.exercises and report.points == report.max_points
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solution_scores_full_marks_on_fakeredis(lesson, no_redis_url):
+    report = check_notebook(solution_path(lesson))
+    assert "fakeredis" in report.backend
+    _assert_full_marks(report)
+
+
+@pytest.mark.real_redis
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solution_scores_full_marks_on_real_redis(lesson, clean_real_redis, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", clean_real_redis.url)
+    report = check_notebook(solution_path(lesson))
+    assert "real redis-server" in report.backend
+    _assert_full_marks(report)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_untouched_lesson_scores_zero_on_every_exercise(lesson, no_redis_url):
+    report = check_notebook(lesson_path(lesson))
+    assert report.exercises
+    scored = {e.grade_id: e.points for e in report.exercises if e.points}
+    assert not scored, f"the untouched lesson earned points: {scored}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_nbgrader_autograde_gives_solution_full_marks_and_untouched_lesson_zero(lesson, tmp_path, no_redis_url):
+    course.make_course(tmp_path, [lesson])
+    for student, source in (("solution", solution_path(lesson)), ("untouched", lesson_path(lesson))):
+        target = tmp_path / "submitted" / student / lesson
+        target.mkdir(parents=True)
+        shutil.copy(source, target / source.name)
+        course.autograde(tmp_path, lesson, student)
+    full = course.scores(tmp_path, lesson, "solution")
+    zero = course.scores(tmp_path, lesson, "untouched")
+    assert full and zero.keys() == full.keys()
+    from support.notebooks import graded_cells, read
+
+    max_points = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in graded_cells(
+        read(solution_path(lesson)))}  # fmt: skip
+    assert full == {k: float(v) for k, v in max_points.items()}
+    assert all(score == 0 for score in zero.values()), zero

@@ -1,0 +1,86 @@
+"""Plausible wrong answers lose the marks, with a message naming the standard they break.
+
+One live kernel per lesson and backend runs the solution notebook once; each wrong answer then replaces
+its exercise's answer cell, the locked check cell (hidden tests included) runs, and the answer is restored.
+"""
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+from support.kernel import LiveKernel
+from support.notebooks import cell_by_id, read, solution_path
+
+import wrong_answers
+from autograder.exercises import exercise_catalog
+
+WRONG = [w for m in pkgutil.iter_modules(wrong_answers.__path__)
+         for w in importlib.import_module(f"wrong_answers.{m.name}").WRONG]  # fmt: skip
+
+
+class LessonKernels:
+    """Kernels with a lesson's solution already run, one per (lesson, backend), reused across tests."""
+
+    def __init__(self):
+        self.kernels: dict[tuple[str, str], tuple[LiveKernel, object]] = {}
+
+    def get(self, lesson: str, backend: str, env: dict[str, str]):
+        if (lesson, backend) not in self.kernels:
+            nb = read(solution_path(lesson))
+            kernel = LiveKernel(cwd=str(solution_path(lesson).parent), env=env)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    run = kernel.run(cell.source)
+                    assert run.error is None, f"solution cell {cell.get('id')} failed: {run.text}"
+            self.kernels[(lesson, backend)] = (kernel, nb)
+        return self.kernels[(lesson, backend)]
+
+    def close(self):
+        for kernel, _ in self.kernels.values():
+            kernel.close()
+
+
+@pytest.fixture(scope="module")
+def lesson_kernels():
+    kernels = LessonKernels()
+    yield kernels
+    kernels.close()
+
+
+def test_every_exercise_has_a_wrong_answer():
+    covered = {w.exercise for w in WRONG}
+    missing = sorted(set(exercise_catalog()) - covered)
+    assert not missing, f"exercises without a plausible wrong answer under test: {missing}"
+
+
+def _check_wrong_answer(kernel, nb, wrong):
+    lesson_dir = Path(solution_path(exercise_catalog()[wrong.exercise].lesson))
+    assert lesson_dir
+    answer = cell_by_id(nb, f"{wrong.exercise}-answer")
+    check = cell_by_id(nb, wrong.exercise)
+    try:
+        defined = kernel.run(wrong.source)
+        assert defined.error is None, f"the wrong answer itself does not run: {defined.text}"
+        graded = kernel.run(check.source)
+    finally:
+        kernel.run(answer.source)
+    assert graded.error is not None, f"{wrong} was accepted:\n{graded.stdout}"
+    assert graded.error[0] == "ExerciseFailed", f"{wrong} crashed the check instead of failing it: {graded.text}"
+    assert f"[{wrong.standard}]" in graded.stdout, f"{wrong}: feedback does not name {wrong.standard}:\n{graded.stdout}"
+    assert "expected:" in graded.stdout and "got:" in graded.stdout
+    assert not graded.stderr, f"{wrong}: the check wrote to stderr (nbgrader would score it 0): {graded.stderr}"
+
+
+@pytest.mark.parametrize("wrong", WRONG, ids=str)
+def test_wrong_answer_is_caught_on_fakeredis(wrong, lesson_kernels):
+    kernel, nb = lesson_kernels.get(exercise_catalog()[wrong.exercise].lesson, "fake", {})
+    _check_wrong_answer(kernel, nb, wrong)
+
+
+@pytest.mark.real_redis
+@pytest.mark.parametrize("wrong", WRONG, ids=str)
+def test_wrong_answer_is_caught_on_real_redis(wrong, lesson_kernels, real_redis):
+    lesson = exercise_catalog()[wrong.exercise].lesson
+    kernel, nb = lesson_kernels.get(lesson, "real", {"REDIS_URL": real_redis.url})
+    _check_wrong_answer(kernel, nb, wrong)

@@ -1,0 +1,1 @@
+"""Plausible wrong answers, one module per lesson, each a list named WRONG of support.notebooks.Wrong."""
