@@ -23,8 +23,10 @@ lab: $(STAMP)
 	$(BIN)/python -m autograder workspace
 	$(BIN)/jupyter lab --notebook-dir=my-work --port=$(PORT)
 
-## test: the whole suite (real-redis tests skip with a reason where redis-server is not installed)
+## test: lint, then the whole suite (real-redis tests skip with a reason where redis-server is not installed)
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 ## lessons: regenerate lessons/ from solutions/ with nbgrader

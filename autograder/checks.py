@@ -42,12 +42,15 @@ def no_keys_command(commands: Iterable[Command]) -> list[Finding]:
     if not sent:
         return []
     routes = sorted({c.via for c in sent})
-    return [Finding(
-        "cmd-scan-not-keys",
-        expected="keys found with SCAN (`r.scan_iter(match=...)`), a page at a time",
-        got=f"{len(sent)} KEYS command(s) sent (via {', '.join(routes)}): `{sent[0]}`",
-        hint="KEYS walks the whole keyspace in one blocking call. Loop with `for key in r.scan_iter(match=pattern):`.",
-    )]  # fmt: skip
+    return [
+        Finding(
+            "cmd-scan-not-keys",
+            expected="keys found with SCAN (`r.scan_iter(match=...)`), a page at a time",
+            got=f"{len(sent)} KEYS command(s) sent (via {', '.join(routes)}): `{sent[0]}`",
+            hint="KEYS walks the whole keyspace in one blocking call. "
+            "Loop with `for key in r.scan_iter(match=pattern):`.",
+        )
+    ]
 
 
 def _set_has_ttl(cmd: Command) -> bool:
@@ -66,30 +69,40 @@ def writes_have_ttl(commands: Iterable[Command]) -> list[Finding]:
             same_batch = later_expire and cmd.via == "transaction"
             if same_batch:
                 continue
-            findings.append(Finding(
-                "ttl-always",
-                expected=f"`{cmd.key}` written with its TTL in the same command: `SET key value EX seconds`",
-                got=f"`{cmd}`" + (" followed later by a separate EXPIRE (not atomic: a crash in between "
-                                  "leaves a key that never expires)" if later_expire else " with no TTL at all"),
-                hint="Pass the TTL to the write itself: `r.set(key, value, ex=ttl_seconds)`.",
-            ))  # fmt: skip
-        elif cmd.name == "MSET":
-            findings.append(Finding(
-                "ttl-always",
-                expected="each key written with a TTL",
-                got=f"`{cmd}`: MSET cannot set a TTL",
-                hint="Use a pipeline of `set(key, value, ex=ttl)` calls instead of MSET.",
-            ))  # fmt: skip
-        elif cmd.name in _COLLECTION_WRITES:
-            expired = any(c.name in _EXPIRES and c.key == cmd.key and c.via == cmd.via != "command"
-                          for c in commands)  # fmt: skip
-            if not expired:
-                findings.append(Finding(
+            findings.append(
+                Finding(
                     "ttl-always",
-                    expected=f"`{cmd.key}` given a TTL in the same transaction as the write",
-                    got=f"`{cmd}` with no EXPIRE beside it in a MULTI/EXEC",
-                    hint="Write the fields and `expire(key, ttl)` in one `r.pipeline(transaction=True)`.",
-                ))  # fmt: skip
+                    expected=f"`{cmd.key}` written with its TTL in the same command: `SET key value EX seconds`",
+                    got=f"`{cmd}`"
+                    + (
+                        " followed later by a separate EXPIRE (not atomic: a crash in between "
+                        "leaves a key that never expires)"
+                        if later_expire
+                        else " with no TTL at all"
+                    ),
+                    hint="Pass the TTL to the write itself: `r.set(key, value, ex=ttl_seconds)`.",
+                )
+            )
+        elif cmd.name == "MSET":
+            findings.append(
+                Finding(
+                    "ttl-always",
+                    expected="each key written with a TTL",
+                    got=f"`{cmd}`: MSET cannot set a TTL",
+                    hint="Use a pipeline of `set(key, value, ex=ttl)` calls instead of MSET.",
+                )
+            )
+        elif cmd.name in _COLLECTION_WRITES:
+            expired = any(c.name in _EXPIRES and c.key == cmd.key and c.via == cmd.via != "command" for c in commands)
+            if not expired:
+                findings.append(
+                    Finding(
+                        "ttl-always",
+                        expected=f"`{cmd.key}` given a TTL in the same transaction as the write",
+                        got=f"`{cmd}` with no EXPIRE beside it in a MULTI/EXEC",
+                        hint="Write the fields and `expire(key, ttl)` in one `r.pipeline(transaction=True)`.",
+                    )
+                )
     return findings
 
 
@@ -98,12 +111,14 @@ def keys_namespaced(keys: Iterable[str]) -> list[Finding]:
     bad = [k for k in keys if not _NAMESPACED.match(k)]
     if not bad:
         return []
-    return [Finding(
-        "key-namespace",
-        expected="colon-separated namespaced keys such as `user:1001:settings`",
-        got=", ".join(f"`{k}`" for k in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else ""),
-        hint="Join the parts with colons, most general first: object type, id, then attribute.",
-    )]  # fmt: skip
+    return [
+        Finding(
+            "key-namespace",
+            expected="colon-separated namespaced keys such as `user:1001:settings`",
+            got=", ".join(f"`{k}`" for k in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else ""),
+            hint="Join the parts with colons, most general first: object type, id, then attribute.",
+        )
+    ]
 
 
 def keys_readable(keys: Iterable[str]) -> list[Finding]:
@@ -111,22 +126,35 @@ def keys_readable(keys: Iterable[str]) -> list[Finding]:
     findings = []
     for key in keys:
         if any(ch.isspace() for ch in key):
-            findings.append(Finding("key-readable", "keys without spaces or newlines", f"`{key!r}`",
-                                    "Replace spaces with `-` or `_`; split structure with `:`."))  # fmt: skip
+            findings.append(
+                Finding(
+                    "key-readable",
+                    "keys without spaces or newlines",
+                    f"`{key!r}`",
+                    "Replace spaces with `-` or `_`; split structure with `:`.",
+                )
+            )
         elif len(key) > LONG_KEY:
-            findings.append(Finding("key-readable", f"keys of at most {LONG_KEY} characters",
-                                    f"a key of {len(key)} characters: `{key[:40]}…`",
-                                    "Hash long parts (e.g. a SHA-1 of a query) instead of embedding them."))  # fmt: skip
+            findings.append(
+                Finding(
+                    "key-readable",
+                    f"keys of at most {LONG_KEY} characters",
+                    f"a key of {len(key)} characters: `{key[:40]}…`",
+                    "Hash long parts (e.g. a SHA-1 of a query) instead of embedding them.",
+                )
+            )
         else:
             object_type = key.split(":", 1)[0]
             if len(object_type) < 3 or not object_type.replace("-", "").replace("_", "").isalpha():
-                findings.append(Finding(
-                    "key-readable",
-                    "a descriptive object type first (`user`, `product`, `session`)",
-                    f"`{key}` starts with `{object_type}`",
-                    "Operators read keys during incidents: spell the object type out.",
-                    Severity.ESSENTIAL,
-                ))  # fmt: skip
+                findings.append(
+                    Finding(
+                        "key-readable",
+                        "a descriptive object type first (`user`, `product`, `session`)",
+                        f"`{key}` starts with `{object_type}`",
+                        "Operators read keys during incidents: spell the object type out.",
+                        Severity.ESSENTIAL,
+                    )
+                )
     return findings
 
 
@@ -135,21 +163,25 @@ def no_numbered_db(commands: Iterable[Command], client: redis.Redis | None = Non
     findings = []
     for cmd in commands:
         if cmd.name == "SELECT" and cmd.arg_text()[:1] != ["0"]:
-            findings.append(Finding(
-                "key-no-numbered-db",
-                expected="all data in database 0, separated by key namespaces",
-                got=f"`{cmd}` switched to another numbered database",
-                hint="Redis Cluster has only db 0. Put a namespace prefix in the key instead of a SELECT.",
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    "key-no-numbered-db",
+                    expected="all data in database 0, separated by key namespaces",
+                    got=f"`{cmd}` switched to another numbered database",
+                    hint="Redis Cluster has only db 0. Put a namespace prefix in the key instead of a SELECT.",
+                )
+            )
     if client is not None:
         db = int(client.connection_pool.connection_kwargs.get("db", 0) or 0)
         if db:
-            findings.append(Finding(
-                "key-no-numbered-db",
-                expected="a client on database 0",
-                got=f"a client configured with db={db}",
-                hint="Drop `db=` (or `/n` in the URL) and namespace the keys instead.",
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    "key-no-numbered-db",
+                    expected="a client on database 0",
+                    got=f"a client configured with db={db}",
+                    hint="Drop `db=` (or `/n` in the URL) and namespace the keys instead.",
+                )
+            )
     return findings
 
 
@@ -178,12 +210,14 @@ def values_under_limit(commands: Iterable[Command], limit: int = ONE_MB) -> list
     for cmd in commands:
         for where, size in _written_values(cmd):
             if size > limit:
-                findings.append(Finding(
-                    "key-size-limit",
-                    expected=f"values of at most {limit:,} bytes",
-                    got=f"{size:,} bytes written to `{where}` by {cmd.name}",
-                    hint="Split the object: one hash field per attribute, or numbered chunks under one namespace.",
-                ))  # fmt: skip
+                findings.append(
+                    Finding(
+                        "key-size-limit",
+                        expected=f"values of at most {limit:,} bytes",
+                        got=f"{size:,} bytes written to `{where}` by {cmd.name}",
+                        hint="Split the object: one hash field per attribute, or numbered chunks under one namespace.",
+                    )
+                )
     return findings
 
 
@@ -193,12 +227,14 @@ def keys_without_ttl(client: redis.Redis, match: str = "*") -> list[Finding]:
     if not immortal:
         return []
     shown = ", ".join(f"`{k}`" for k in sorted(immortal)[:5])
-    return [Finding(
-        "ttl-always",
-        expected=f"every key matching `{match}` to expire",
-        got=f"{len(immortal)} key(s) with no TTL: {shown}",
-        hint="A TTL of -1 means the key lives until memory runs out. Write with `ex=`.",
-    )]  # fmt: skip
+    return [
+        Finding(
+            "ttl-always",
+            expected=f"every key matching `{match}` to expire",
+            got=f"{len(immortal)} key(s) with no TTL: {shown}",
+            hint="A TTL of -1 means the key lives until memory runs out. Write with `ex=`.",
+        )
+    ]
 
 
 def command_log_findings(commands: Iterable[Command]) -> list[Finding]:

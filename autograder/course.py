@@ -129,8 +129,4 @@ def scores(root: Path, lesson: str, student: str) -> dict[str, float]:
     db_url = configure(Config(), root).CourseDirectory.db_url
     with Gradebook(db_url, course_id=COURSE_ID) as gb:
         submission = gb.find_submission(lesson, student)
-        return {
-            grade.name: float(grade.score)
-            for notebook in submission.notebooks
-            for grade in notebook.grades
-        }  # fmt: skip
+        return {grade.name: float(grade.score) for notebook in submission.notebooks for grade in notebook.grades}

@@ -16,7 +16,6 @@ from typing import Any
 
 from .exercises import ExerciseInfo, exercise_info
 from .findings import Finding, Severity, ranked
-from .standards import standard
 
 
 class ExerciseFailed(AssertionError):
@@ -35,24 +34,36 @@ class Exercise:
         try:
             return fn(*args, **kwargs)
         except NotImplementedError:
-            self.findings.append(Finding(
-                self.info.standards[0],
-                expected=f"`{name}` to be written in the answer cell above",
-                got="the stub still raises NotImplementedError",
-                hint="Replace `raise NotImplementedError()` with your code, run that cell, then this one.",
-            ))  # fmt: skip
+            self.findings.append(
+                Finding(
+                    self.info.standards[0],
+                    expected=f"`{name}` to be written in the answer cell above",
+                    got="the stub still raises NotImplementedError",
+                    hint="Replace `raise NotImplementedError()` with your code, run that cell, then this one.",
+                )
+            )
         except Exception as error:  # noqa: BLE001 - any learner error becomes feedback, not a traceback
-            self.findings.append(Finding(
-                self.info.standards[0],
-                expected=f"`{name}({_show_args(args, kwargs)})` to return",
-                got=f"it raised {type(error).__name__}: {error}",
-                hint="Where it broke in your code:\n" + _learner_frames(error),
-            ))  # fmt: skip
+            self.findings.append(
+                Finding(
+                    self.info.standards[0],
+                    expected=f"`{name}({_show_args(args, kwargs)})` to return",
+                    got=f"it raised {type(error).__name__}: {error}",
+                    hint="Where it broke in your code:\n" + _learner_frames(error),
+                )
+            )
         self.verdict()
 
     # -- recording what was seen ----------------------------------------------------------------------
-    def expect(self, ok: bool, standard_id: str, *, expected: str, got: str, hint: str = "",
-               severity: Severity = Severity.ESSENTIAL) -> bool:  # fmt: skip
+    def expect(
+        self,
+        ok: bool,
+        standard_id: str,
+        *,
+        expected: str,
+        got: str,
+        hint: str = "",
+        severity: Severity = Severity.ESSENTIAL,
+    ) -> bool:
         """Record a finding unless ``ok``; returns ``ok``."""
         if not ok:
             self.findings.append(Finding(standard_id, expected, got, hint, severity))
@@ -64,6 +75,47 @@ class Exercise:
         self.findings.extend(new)
         return not new
 
+    def kata(self, spotted: Any, violated: set[str], nudges: dict[str, str]) -> None:
+        """Grade a spot-the-violation answer: exactly the violated standard ids, no more, no fewer.
+
+        Unspotted violations are reported by group only, with a nudge, so feedback never gives the answer away.
+        """
+        from .standards import catalog
+
+        if isinstance(spotted, str) or not all(isinstance(s, str) for s in spotted or ()):
+            self.expect(
+                False, self.info.standards[0], expected="a set of standard ids, e.g. {'ttl-always'}", got=repr(spotted)
+            )
+            return
+        spotted = set(spotted)
+        unknown = sorted(spotted - set(catalog()))
+        self.expect(
+            not unknown,
+            self.info.standards[0],
+            expected="ids from the standards catalog",
+            got=f"unknown id(s): {', '.join(unknown)}",
+            hint="The 16 ids are listed in autograder/catalog/standards.toml.",
+        )
+        for extra in sorted((spotted & set(catalog())) - violated):
+            self.expect(
+                False,
+                extra,
+                expected="only standards this snippet breaks",
+                got=f"`{extra}` listed, but the snippet keeps it",
+                hint=nudges.get(extra, ""),
+            )
+        missed = sorted(violated - spotted)
+        for sid in missed:
+            self.findings.append(
+                Finding(
+                    sid,
+                    expected=f"all {len(violated)} violations spotted",
+                    got=f"{len(violated) - len(missed)} of {len(violated)} spotted so far",
+                    hint=nudges.get(sid, ""),
+                    hidden=True,
+                )
+            )
+
     @property
     def passed(self) -> bool:
         return not any(f.fails for f in self.findings)
@@ -73,8 +125,7 @@ class Exercise:
         head = "✅ PASS" if self.passed else "❌ NOT YET"
         lines = [f"{head} · {self.info.title}  [{', '.join(self.info.standards)}]"]
         if self.passed:
-            rules = "; ".join(standard(s).rule.split(":")[0].rstrip(".") for s in self.info.standards)
-            lines.append(f"🎉 Nicely done: your code keeps the standard ({rules}).")
+            lines.append(f"🎉 Nicely done: your code keeps {', '.join(self.info.standards)}.")
         for finding in ranked(self.findings):
             lines += ["  " + line for line in finding.lines()]
         if not self.passed:

@@ -1,4 +1,4 @@
-"""The exercise catalog: each graded exercise's title, standards and hint ladder, from ``catalog/exercises/<lesson>.toml``.
+"""The exercise catalog: title, standards and hint ladder of each graded exercise (``catalog/exercises/*.toml``).
 
 An exercise's id is the ``grade_id`` of its locked test cell in the lesson notebook.
 """

@@ -23,6 +23,7 @@ class Finding:
     got: str
     hint: str = ""
     severity: Severity = Severity.ESSENTIAL
+    hidden: bool = False  # a kata's unspotted violation: show its group, not its id
 
     def __post_init__(self) -> None:
         standard(self.standard_id)  # an unknown id is a bug in the check, caught at once
@@ -32,9 +33,10 @@ class Finding:
         return self.severity is Severity.ESSENTIAL
 
     def lines(self) -> list[str]:
-        rule = standard(self.standard_id).rule
+        std = standard(self.standard_id)
+        label = f"[? · {std.group}] (a standard in the {std.group} group)" if self.hidden else f"[{std.id}] {std.rule}"
         out = [
-            f"{self.severity.name.lower()} · [{self.standard_id}] {rule}",
+            f"{self.severity.name.lower()} · {label}",
             f"    expected: {self.expected}",
             f"    got:      {self.got}",
         ]

@@ -79,10 +79,13 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
 def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
     """Run every cell in a fresh kernel, carrying on past errors as nbgrader does."""
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
         resources={"metadata": {"path": str(workdir)}},
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on stderr
-    )  # fmt: skip
+    )
     client.execute()
     return nb
 
@@ -119,15 +122,17 @@ def grade_executed(nb: nbformat.NotebookNode, name: str) -> NotebookReport:
         grade_id = cell.metadata.nbgrader["grade_id"]
         points, max_points = determine_grade(cell)
         info = catalog.get(grade_id)
-        results.append(ExerciseResult(
-            grade_id=grade_id,
-            title=info.title if info else grade_id,
-            standards=list(info.standards) if info else [],
-            points=float(points or 0),
-            max_points=float(max_points),
-            passed=(points or 0) >= max_points,
-            feedback=_cell_text(cell),
-        ))  # fmt: skip
+        results.append(
+            ExerciseResult(
+                grade_id=grade_id,
+                title=info.title if info else grade_id,
+                standards=list(info.standards) if info else [],
+                points=float(points or 0),
+                max_points=float(max_points),
+                passed=(points or 0) >= max_points,
+                feedback=_cell_text(cell),
+            )
+        )
     return NotebookReport(notebook=name, backend=_backend_line(nb), exercises=results)
 
 

@@ -58,7 +58,9 @@ def test_nbgrader_autograde_gives_solution_full_marks_and_untouched_lesson_zero(
     assert full and zero.keys() == full.keys()
     from support.notebooks import graded_cells, read
 
-    max_points = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in graded_cells(
-        read(solution_path(lesson)))}  # fmt: skip
+    max_points = {
+        c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
+        for c in graded_cells(read(solution_path(lesson)))
+    }
     assert full == {k: float(v) for k, v in max_points.items()}
     assert all(score == 0 for score in zero.values()), zero

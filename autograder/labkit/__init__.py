@@ -3,6 +3,10 @@
 It imports nothing from the rest of ``autograder`` (lessons → lab kit, never the other way).
 """
 
+import logging
+import sys
+import warnings
+
 from .backend import Backend, BackendError, backend_from_env, connect, lesson_backend, no_retry
 from .connections import count_connections
 from .server import RedisServerError, redis_server_path, running_redis_server
@@ -23,6 +27,28 @@ __all__ = [
     "redis_server_path",
     "running_redis_server",
 ]
+
+
+def _show_warning_on_stdout(message, category, filename, lineno, file=None, line=None):
+    print(warnings.formatwarning(message, category, filename, lineno, line).rstrip(), file=sys.stdout)
+
+
+def _route_lesson_output_to_stdout() -> None:
+    """nbgrader scores any cell that writes to stderr as 0, and redis-py 8 warns on calls learners meet
+    (e.g. the deprecated ``r.setex``). In a notebook kernel, warnings and logging go to stdout instead."""
+    warnings.showwarning = _show_warning_on_stdout
+    root = logging.getLogger()
+    if not any(getattr(h, "_kata_stdout", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler._kata_stdout = True
+        root.addHandler(handler)
+        if root.level > logging.WARNING or root.level == logging.NOTSET:
+            root.setLevel(logging.WARNING)
+
+
+if "ipykernel" in sys.modules:
+    _route_lesson_output_to_stdout()
 
 
 def grading_spy(*patterns: str) -> CommandSpy:

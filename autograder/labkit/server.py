@@ -59,9 +59,12 @@ class RedisServer:
 
 @contextmanager
 def running_redis_server(
-    extra_args: Sequence[str] = (), *, config_text: str | None = None, password: str | None = None,
+    extra_args: Sequence[str] = (),
+    *,
+    config_text: str | None = None,
+    password: str | None = None,
     start_timeout: float = 10.0,
-) -> Iterator[RedisServer]:  # fmt: skip
+) -> Iterator[RedisServer]:
     """A fresh redis-server on 127.0.0.1, no persistence, stopped and cleaned up on exit.
 
     ``config_text`` is written to a redis.conf that the server loads first; ``extra_args`` follow it.
@@ -77,8 +80,22 @@ def running_redis_server(
             conf = workdir / "redis.conf"
             conf.write_text(config_text)
             argv.append(str(conf))
-        argv += ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(workdir), "--logfile", str(workdir / "redis.log"), "--daemonize", "no"]  # fmt: skip
+        argv += [
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+            "--logfile",
+            str(workdir / "redis.log"),
+            "--daemonize",
+            "no",
+        ]
         if password:
             argv += ["--requirepass", password]
         argv += list(extra_args)

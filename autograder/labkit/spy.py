@@ -18,10 +18,26 @@ from .backend import Backend, lesson_backend
 
 # Commands whose name is two words: ("CLIENT", "ID") is logged as "CLIENT ID".
 _CONTAINER_COMMANDS = frozenset(
-    {"ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "FUNCTION", "MEMORY", "MODULE", "OBJECT", "SCRIPT",
-     "SLOWLOG", "XGROUP", "XINFO", "LATENCY", "PUBSUB"}
-)  # fmt: skip
-_HANDSHAKE = frozenset({"HELLO", "AUTH", "CLIENT SETINFO", "CLIENT SETNAME", "CLIENT MAINT_NOTIFICATIONS"})
+    {
+        "ACL",
+        "CLIENT",
+        "CLUSTER",
+        "COMMAND",
+        "CONFIG",
+        "FUNCTION",
+        "MEMORY",
+        "MODULE",
+        "OBJECT",
+        "SCRIPT",
+        "SLOWLOG",
+        "XGROUP",
+        "XINFO",
+        "LATENCY",
+        "PUBSUB",
+    }
+)
+# Protocol chatter a connection sends while it opens; dropped from the log only during the handshake.
+_HANDSHAKE = frozenset({"HELLO", "AUTH", "CLIENT SETINFO", "CLIENT SETNAME", "CLIENT MAINT_NOTIFICATIONS", "PING"})
 REDACTED = "***"
 
 
@@ -33,7 +49,11 @@ def _text(part: Any) -> str:
 
 @dataclass(frozen=True)
 class Command:
-    """One command as the server received it. ``via`` is "command", "pipeline" or "transaction"."""
+    """One command as the server received it.
+
+    ``via`` is "command", "pipeline", "transaction", or "handshake" (sent while a connection opened, e.g. the
+    SELECT of a client made with ``db=2``).
+    """
 
     name: str
     args: tuple[Any, ...]
@@ -76,8 +96,10 @@ def _redact(name: str, args: Iterable[Any]) -> list[Any]:
                 args[i + 2] = REDACTED
         return args
     if name in ("CONFIG SET", "ACL SETUSER"):
-        return [REDACTED if _text(a).startswith(">") or _looks_like_password_value(args, i) else a
-                for i, a in enumerate(args)]  # fmt: skip
+        return [
+            REDACTED if _text(a).startswith(">") or _looks_like_password_value(args, i) else a
+            for i, a in enumerate(args)
+        ]
     return args
 
 
@@ -138,9 +160,8 @@ class CommandSpy:
 
     # -- recording ------------------------------------------------------------------------------------
     def _record(self, commands: Iterable[Command]) -> None:
-        kept = [c for c in commands if c.name not in _HANDSHAKE]
         with self._lock:
-            self._commands.extend(kept)
+            self._commands.extend(commands)
 
     def _opened_connection(self) -> None:
         with self._lock:
@@ -162,8 +183,10 @@ class CommandSpy:
                     self._in_handshake = False
 
             def send_command(self, *args: Any, **kwargs: Any) -> None:
-                if not self._in_handshake:
-                    spy._record([Command.from_parts(args)])
+                command = Command.from_parts(args, "handshake" if self._in_handshake else "command")
+                # Inside the handshake only the protocol chatter is dropped: a SELECT there still counts.
+                if not (self._in_handshake and command.name in _HANDSHAKE):
+                    spy._record([command])
                 super().send_command(*args, **kwargs)
 
             def pack_commands(self, commands: Iterable[Any]) -> Any:

@@ -1,0 +1,60 @@
+"""The catalog holds exactly the 16 standards, once each, and everything cites real ids."""
+
+import re
+
+from support.notebooks import all_notebooks, graded_cells, read
+
+from autograder.exercises import exercise_catalog
+from autograder.standards import catalog
+
+EXPECTED_IDS = {
+    "config-persistence",
+    "config-maxmemory",
+    "security-auth",
+    "security-dangerous-commands",
+    "security-network",
+    "key-namespace",
+    "key-readable",
+    "key-no-numbered-db",
+    "key-size-limit",
+    "cmd-scan-not-keys",
+    "client-pool-reuse",
+    "client-error-handling",
+    "client-serialization",
+    "pattern-cache-aside",
+    "pattern-write-through",
+    "ttl-always",
+}
+
+
+def test_all_sixteen_standards_are_present_with_unique_ids():
+    assert set(catalog()) == EXPECTED_IDS
+    assert len(catalog()) == 16
+    for std in catalog().values():
+        assert std.rule and std.why and std.check_by and std.group
+
+
+def test_every_exercise_cites_known_standards_and_has_a_hint_ladder():
+    for exercise in exercise_catalog().values():
+        assert exercise.standards and set(exercise.standards) <= EXPECTED_IDS, exercise.id
+        assert 2 <= len(exercise.hints) <= 4, f"{exercise.id}: a hint ladder has 2-4 rungs"
+
+
+def test_exercise_catalog_and_graded_cells_match_one_to_one():
+    graded = {}
+    for path in all_notebooks():
+        if "solutions" in path.parts:
+            for cell in graded_cells(read(path)):
+                graded[cell.metadata.nbgrader["grade_id"]] = path.parent.name
+    catalogued = {e.id: e.lesson for e in exercise_catalog().values()}
+    assert graded == catalogued
+
+
+def test_ids_cited_in_lesson_text_are_real_standards():
+    known = set(catalog()) | {e.id for e in exercise_catalog().values()}
+    pattern = re.compile(r"`((?:config|security|key|cmd|client|pattern|ttl)-[a-z-]+)`")
+    for path in all_notebooks():
+        for cell in read(path).cells:
+            if cell.cell_type == "markdown":
+                for cited in pattern.findall(cell.source):
+                    assert cited in known, f"{path.name} cites unknown standard `{cited}`"
