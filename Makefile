@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test lessons lint format check-python clean
 
@@ -21,7 +23,7 @@ check-python:
 ## lab: open the workbook in JupyterLab on the embedded fakeredis (set REDIS_URL for a real server)
 lab: $(STAMP)
 	$(BIN)/python -m autograder workspace
-	$(BIN)/jupyter lab --notebook-dir=my-work --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=my-work --port=$(PORT) $(ROOT_FLAG)
 
 ## test: lint, then the whole suite (real-redis tests skip with a reason where redis-server is not installed)
 test: $(STAMP)

@@ -50,6 +50,12 @@ def _release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_config(args: argparse.Namespace) -> int:
+    from .confaudit import main_audit
+
+    return main_audit(args.args)
+
+
 def _workspace(args: argparse.Namespace) -> int:
     from .workspace import prepare_workspace
 
@@ -68,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="regenerate lessons/ from solutions/ with nbgrader")
     release.add_argument("--check", action="store_true", help="only report whether lessons/ is up to date")
     release.set_defaults(run=_release)
+    audit = sub.add_parser(
+        "audit-config",
+        add_help=False,
+        help="audit a redis.conf against the configuration and security standards (--help for options)",
+    )
+    audit.add_argument("args", nargs=argparse.REMAINDER)
+    audit.set_defaults(run=_audit_config)
     workspace = sub.add_parser("workspace", help="copy lessons you have not started into my-work/")
     workspace.set_defaults(run=_workspace)
     return parser

@@ -60,3 +60,14 @@ def _write(path, text):
 def _write_bytes(path, data):
     path.write_bytes(data)
     return path
+
+
+def test_audit_config_is_wired_into_the_cli():
+    from support.notebooks import ROOT
+
+    bad = run_cli("audit-config", str(ROOT / "tests" / "configs" / "open.conf"))
+    assert bad.returncode == 1 and "[security-auth]" in bad.stdout
+    good = run_cli("audit-config", str(ROOT / "tests" / "configs" / "good-cache.conf"))
+    assert good.returncode == 0, good.stdout
+    missing = run_cli("audit-config", "no/such/redis.conf")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
