@@ -50,6 +50,23 @@ def _release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .grading import run
+
+    source = Path(args.submissions)
+    if not source.exists():
+        print(f"error: {source}: no such folder or zip", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        outcomes = run(source, Path(args.out), args.jobs)
+    except NotebookError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK if all(o.graded for o in outcomes) else EXIT_FAILED
+
+
 def _audit_config(args: argparse.Namespace) -> int:
     from .confaudit import main_audit
 
@@ -74,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="regenerate lessons/ from solutions/ with nbgrader")
     release.add_argument("--check", action="store_true", help="only report whether lessons/ is up to date")
     release.set_defaults(run=_release)
+    grade = sub.add_parser("grade", help="grade a class: nbgrader autograde, feedback, grades.csv, mastery report")
+    grade.add_argument("submissions", help="folder (<learner>/<lesson>/x.ipynb or <learner>__<lesson>.ipynb) or .zip")
+    grade.add_argument("--out", default="graded", help="output folder (default: graded/)")
+    grade.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
+    grade.set_defaults(run=_grade)
     audit = sub.add_parser(
         "audit-config",
         add_help=False,

@@ -25,15 +25,18 @@ class PipelineError(RuntimeError):
     """An nbgrader step failed; the message carries nbgrader's own log."""
 
 
-def configure(c: Config, root: Path = REPO_ROOT) -> Config:
+def configure(c: Config, root: Path = REPO_ROOT, cell_timeout: int = CELL_TIMEOUT) -> Config:
     """Apply the course's nbgrader settings to a traitlets config and return it."""
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.source_directory = SOURCE
     c.CourseDirectory.release_directory = RELEASE
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.db_url = f"sqlite:///{Path(root) / 'gradebook.db'}"
-    c.Execute.timeout = CELL_TIMEOUT
+    c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
+    c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter on stderr
+    # A deleted check cell comes back from the gradebook and runs: deleting a test never earns its points.
+    c.OverwriteCells.add_missing_cells = True
     # Feedback must never show hidden tests (nbgrader shows them by default).
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
@@ -55,12 +58,12 @@ def _venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def _api(root: Path):
+def _api(root: Path, cell_timeout: int = CELL_TIMEOUT):
     _venv_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = configure(Config(), root)
+    config = configure(Config(), root, cell_timeout)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 
@@ -113,20 +116,38 @@ def release_lessons(check_only: bool = False) -> list[str]:
     return changed
 
 
-def autograde(root: Path, lesson: str, student: str) -> None:
+def autograde(root: Path, lesson: str, student: str, cell_timeout: int = CELL_TIMEOUT) -> None:
     """nbgrader's real autograde of ``root/submitted/<student>/<lesson>``."""
-    _run(_api(root).autograde(lesson, student, force=True, create=True), f"autograde {student}/{lesson}")
+    result = _api(root, cell_timeout).autograde(lesson, student, force=True, create=True)
+    _run(result, f"autograde {student}/{lesson}")
 
 
 def generate_feedback(root: Path, lesson: str, student: str) -> None:
     _run(_api(root).generate_feedback(lesson, student, force=True), f"generate_feedback {student}/{lesson}")
 
 
-def scores(root: Path, lesson: str, student: str) -> dict[str, float]:
-    """Points per graded cell (by grade_id) that nbgrader's gradebook recorded for one submission."""
+def _gradebook(root: Path):
     from nbgrader.api import Gradebook
 
-    db_url = configure(Config(), root).CourseDirectory.db_url
-    with Gradebook(db_url, course_id=COURSE_ID) as gb:
+    return Gradebook(configure(Config(), root).CourseDirectory.db_url, course_id=COURSE_ID)
+
+
+def scores_and_max(root: Path, lesson: str, student: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Points earned and possible per graded cell (by grade_id), as nbgrader's gradebook recorded them."""
+    with _gradebook(root) as gb:
         submission = gb.find_submission(lesson, student)
-        return {grade.name: float(grade.score) for notebook in submission.notebooks for grade in notebook.grades}
+        grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
+        return {g.name: float(g.score) for g in grades}, {g.name: float(g.max_score) for g in grades}
+
+
+def scores(root: Path, lesson: str, student: str) -> dict[str, float]:
+    """Points per graded cell (by grade_id) that nbgrader's gradebook recorded for one submission."""
+    return scores_and_max(root, lesson, student)[0]
+
+
+def override_score(root: Path, lesson: str, student: str, grade_id: str, score: float) -> None:
+    """Record an instructor's score for one cell (nbgrader's manual score, which takes precedence)."""
+    with _gradebook(root) as gb:
+        grade = gb.find_grade(grade_id, lesson, lesson, student)
+        grade.manual_score = score
+        gb.db.commit()

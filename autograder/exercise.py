@@ -10,10 +10,14 @@ Everything goes to stdout: nbgrader scores a cell that writes to stderr as 0.
 
 from __future__ import annotations
 
+import contextlib
+import linecache
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import tamper
 from .exercises import ExerciseInfo, exercise_info
 from .findings import Finding, Severity, ranked
 
@@ -32,7 +36,9 @@ class Exercise:
         """Call the learner's function; if it raises, report that and stop the test."""
         name = getattr(fn, "__name__", repr(fn))
         try:
-            return fn(*args, **kwargs)
+            # A debug print to stderr must not cost the exercise (nbgrader scores stderr output as 0).
+            with contextlib.redirect_stderr(sys.stdout):
+                return fn(*args, **kwargs)
         except NotImplementedError:
             self.findings.append(
                 Finding(
@@ -134,9 +140,61 @@ class Exercise:
 
     def verdict(self) -> None:
         """Print the report; raise ExerciseFailed (the cell fails, 0 points) if an essential finding stands."""
+        changed = tamper.changed_grader_code()
+        if changed:
+            self.findings.append(
+                Finding(
+                    self.info.standards[0],
+                    expected="the grader's checks and the redis client left as they were",
+                    got=f"code in this notebook replaced {len(changed)} of them, e.g. {', '.join(changed[:3])}",
+                    hint="Restart the kernel, remove the code that patches them, and run the notebook again.",
+                )
+            )
         print(self.report())
         if not self.passed:
             raise ExerciseFailed(f"{self.info.id}: not passing yet; see the report above")
+
+
+def _raised_in_check_cell(tb) -> bool:
+    """Whether a traceback passes through a locked check cell (its source calls ``ex.verdict()``)."""
+    while tb is not None:
+        if "ex.verdict()" in "".join(linecache.getlines(tb.tb_frame.f_code.co_filename)):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _short_tracebacks_in_check_cells() -> None:
+    """In a notebook, an error in a check cell shows one line, never the cell's source.
+
+    IPython's tracebacks quote the failing cell, and autograded check cells contain hidden tests: nbgrader's
+    feedback would show them. Errors in the learner's own cells keep the full, helpful traceback.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "_showtraceback"):
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        if _raised_in_check_cell(tb):
+            stb = [f"{etype.__name__}: {value}"]
+        else:
+            stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+        shell._showtraceback(etype, value, stb)  # sends the error output nbgrader scores as 0
+
+    shell.set_custom_exc((Exception,), handler)
+
+
+_short_tracebacks_in_check_cells()
+
+# The grader as the setup cell imported it, before any learner code ran. The checks and the lab kit (and with
+# them redis-py and fakeredis) are imported first so the snapshot covers them.
+from . import checks as _checks  # noqa: E402, F401
+
+tamper.take_snapshot()
 
 
 def _show_args(args: tuple, kwargs: dict) -> str:
@@ -150,6 +208,10 @@ def _short(text: str, limit: int = 30) -> str:
 
 def _learner_frames(error: BaseException) -> str:
     """The traceback frames from the learner's own cells, not the grader's."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if "autograder" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if "autograder" not in f.filename and "ex.verdict()" not in "".join(linecache.getlines(f.filename))
+    ]
     lines = traceback.format_list(frames[-3:]) if frames else []
     return "".join(lines).rstrip() or "(no frames from your code)"

@@ -4,12 +4,10 @@ Through ``check`` (nbclient) on fakeredis and on a real redis-server, and throug
 generate_assignment → autograde pipeline.
 """
 
-import html
-import re
 import shutil
 
 import pytest
-from support.notebooks import graded_cells, lesson_ids, lesson_path, read, solution_path
+from support.notebooks import graded_cells, hidden_test_lines, html_text, lesson_ids, lesson_path, read, solution_path
 
 from autograder import course
 from autograder.runner import check_notebook
@@ -66,24 +64,6 @@ def test_nbgrader_autograde_gives_solution_full_marks_and_untouched_lesson_zero(
     assert all(score == 0 for score in zero.values()), zero
 
 
-def _hidden_and_visible_lines(lesson):
-    hidden, visible = [], []
-    for cell in graded_cells(read(solution_path(lesson))):
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
-                inside = "BEGIN" in line
-            elif len(line.strip()) > 12:
-                (hidden if inside else visible).append(_squash(line))
-    # A line that also appears in a visible test (or elsewhere in the lesson) reveals nothing.
-    shown = set(visible) | {_squash(line) for c in read(lesson_path(lesson)).cells for line in c.source.splitlines()}
-    return [line for line in hidden if line not in shown], visible
-
-
-def _squash(text):
-    return re.sub(r"\s+", "", text)
-
-
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_feedback_html_never_shows_hidden_tests(lesson, tmp_path, no_redis_url):
     course.make_course(tmp_path, [lesson])
@@ -93,8 +73,8 @@ def test_feedback_html_never_shows_hidden_tests(lesson, tmp_path, no_redis_url):
     course.autograde(tmp_path, lesson, "learner")
     course.generate_feedback(tmp_path, lesson, "learner")
     [feedback] = (tmp_path / "feedback" / "learner" / lesson).glob("*.html")
-    text = _squash(html.unescape(re.sub(r"<[^>]+>", "", feedback.read_text())))
-    hidden, visible = _hidden_and_visible_lines(lesson)
+    text = html_text(feedback)
+    hidden, visible = hidden_test_lines(lesson)
     assert hidden, "every lesson hides some tests"
     assert any(line in text for line in visible), "the search must find visible test code, or it proves nothing"
     leaked = [line for line in hidden if line in text]

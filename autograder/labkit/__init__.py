@@ -9,6 +9,8 @@ import warnings
 
 from .backend import Backend, BackendError, backend_from_env, connect, lesson_backend, no_retry
 from .connections import count_connections
+from .db import DatabaseUnavailable, DBEvent, LessonDB, timeline
+from .faults import FaultInjector, InjectedFault, is_write_command
 from .server import RedisServerError, redis_server_path, running_redis_server
 from .spy import Command, CommandSpy
 
@@ -17,15 +19,22 @@ __all__ = [
     "BackendError",
     "Command",
     "CommandSpy",
+    "FaultInjector",
+    "InjectedFault",
+    "DBEvent",
+    "DatabaseUnavailable",
+    "LessonDB",
     "RedisServerError",
     "backend_from_env",
     "connect",
     "count_connections",
     "grading_spy",
+    "is_write_command",
     "lesson_backend",
     "no_retry",
     "redis_server_path",
     "running_redis_server",
+    "timeline",
 ]
 
 

@@ -8,8 +8,9 @@ and passwords never reach the log.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -52,12 +53,14 @@ class Command:
     """One command as the server received it.
 
     ``via`` is "command", "pipeline", "transaction", or "handshake" (sent while a connection opened, e.g. the
-    SELECT of a client made with ``db=2``).
+    SELECT of a client made with ``db=2``). ``at`` is ``time.perf_counter_ns()`` when it was sent (not part of
+    equality): the lesson database stamps its queries with the same clock, so the two logs interleave.
     """
 
     name: str
     args: tuple[Any, ...]
     via: str = "command"
+    at: int = field(default_factory=time.perf_counter_ns, compare=False, repr=False)
 
     @classmethod
     def from_parts(cls, parts: Iterable[Any], via: str = "command") -> Command:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,3 +59,27 @@ class Wrong:
 
     def __str__(self) -> str:
         return f"{self.exercise}: {self.label}"
+
+
+def squash(text: str) -> str:
+    """Text with all white space removed, for searching code inside rendered HTML."""
+    return re.sub(r"\s+", "", text)
+
+
+def hidden_test_lines(lesson: str) -> tuple[list[str], list[str]]:
+    """(hidden, visible) test lines of a lesson, squashed; a hidden line also shown elsewhere is not hidden."""
+    hidden, visible = [], []
+    for cell in graded_cells(read(solution_path(lesson))):
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+                inside = "BEGIN" in line
+            elif len(line.strip()) > 12:
+                (hidden if inside else visible).append(squash(line))
+    shown = set(visible) | {squash(line) for c in read(lesson_path(lesson)).cells for line in c.source.splitlines()}
+    return [line for line in hidden if line not in shown], visible
+
+
+def html_text(path: Path) -> str:
+    """The squashed visible text of an HTML file (tags dropped, entities decoded)."""
+    return squash(html.unescape(re.sub(r"<[^>]+>", "", path.read_text())))

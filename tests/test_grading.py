@@ -1,0 +1,124 @@
+"""`python -m autograder grade`: a whole class through nbgrader, robust to a corpus of hostile submissions.
+
+One batch grades the corpus (tests/hostile/corpus.py) beside honest learners; each case then checks its
+own row. Smaller batches prove parallel = sequential, idempotent re-runs and recovery from a killed run.
+"""
+
+import csv
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from hostile.corpus import CASES, FULL, HONEST, LESSON, build
+from support.notebooks import hidden_test_lines, html_text
+
+from autograder.grading import grade_class
+from autograder.reports import write_reports
+
+CORPUS_TIMEOUT = 5  # seconds per cell: lesson 01's slowest cell takes well under a second
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    build(folder, CASES + HONEST)
+    out = tmp_path_factory.mktemp("graded")
+    started = time.perf_counter()
+    outcomes = grade_class(folder, out, jobs=2, progress=False, cell_timeout=CORPUS_TIMEOUT)
+    write_reports(outcomes, out)
+    return {(o.learner, o.lesson): o for o in outcomes}, out, time.perf_counter() - started
+
+
+def test_the_corpus_has_at_least_fifteen_hostile_cases():
+    assert len({c.learner for c in CASES}) == len(CASES) >= 15
+
+
+def test_no_submission_is_silently_dropped(corpus_run):
+    outcomes, out, _ = corpus_run
+    learners = {learner for learner, _ in outcomes}
+    assert learners == {c.learner for c in CASES + HONEST}
+    with (out / "grades.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(CASES + HONEST)
+    assert {r["status"] for r in rows} <= {"graded", "error"}
+
+
+@pytest.mark.parametrize("case", CASES + HONEST, ids=lambda c: c.learner)
+def test_each_submission_gets_the_score_it_deserves(case, corpus_run):
+    outcomes, _, _ = corpus_run
+    key = (case.learner, LESSON)
+    outcome = outcomes[key]
+    if case.error:
+        assert not outcome.graded and case.error in outcome.problem, outcome.problem
+        return
+    assert outcome.graded, f"{case.what}: not graded ({outcome.problem})"
+    assert outcome.scores == case.scores(), f"{case.what}: {outcome.scores}"
+    if case.note:
+        assert any(case.note in note for note in outcome.notes), outcome.notes
+
+
+def test_an_infinite_loop_costs_seconds_not_minutes(corpus_run):
+    _, _, seconds = corpus_run
+    # 20 notebooks on 2 workers, one of them stuck for one cell timeout: far below 30 s per cell × class.
+    assert seconds < 120
+
+
+def test_feedback_never_shows_hidden_tests(corpus_run):
+    _, out, _ = corpus_run
+    hidden, visible = hidden_test_lines(LESSON)
+    files = list((out / "course" / "feedback").rglob("*.html"))
+    assert len(files) >= len([c for c in CASES + HONEST if not c.error])
+    for path in files:
+        text = html_text(path)
+        assert any(line in text for line in visible), "the search must find visible test code, or it proves nothing"
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{path}: shows hidden test lines {leaked[:2]}"
+
+
+def test_reports_are_written(corpus_run):
+    _, out, _ = corpus_run
+    for name in ("grades.csv", "standards.csv", "mastery.png", "mastery.md", "mastery.html"):
+        assert (out / name).stat().st_size > 0
+    summary = (out / "mastery.md").read_text()
+    assert "## Weakest standards" in summary and "h-empty" in summary
+    header = (out / "grades.csv").read_text().splitlines()[0].split(",")
+    assert header[:5] == ["learner", "lesson", "status", "score", "max_score"] and set(FULL) <= set(header)
+
+
+SMALL = [c for c in CASES + HONEST if c.learner in ("honest-solution", "honest-untouched", "h-syntax-error",
+                                                    "h-empty", "h-patches-checks")]  # fmt: skip
+
+
+def _run_cli(folder, out, jobs):
+    cmd = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--jobs", str(jobs)]
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def _results(out):
+    return (out / "grades.csv").read_text(), (out / "standards.csv").read_text()
+
+
+def test_parallel_equals_sequential_and_reruns_are_idempotent_even_after_a_kill(tmp_path):
+    folder = tmp_path / "class"
+    build(folder, SMALL)
+    sequential = _run_cli(folder, tmp_path / "seq", 1)
+    parallel = _run_cli(folder, tmp_path / "par", 2)
+    assert sequential.returncode == parallel.returncode == 1  # one file could not be graded
+    assert "graded 4, failed to grade 1" in parallel.stdout and "h-empty" in parallel.stdout
+    assert _results(tmp_path / "seq") == _results(tmp_path / "par")
+
+    again = _run_cli(folder, tmp_path / "par", 2)
+    assert again.returncode == 1 and _results(tmp_path / "par") == _results(tmp_path / "seq")
+
+    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(tmp_path / "killed")]
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "killed").glob("course/autograded/*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert not (tmp_path / "killed" / "grades.csv").exists(), "the run was meant to die midway"
+    resumed = _run_cli(folder, tmp_path / "killed", 2)
+    assert resumed.returncode == 1 and _results(tmp_path / "killed") == _results(tmp_path / "seq")
