@@ -7,7 +7,7 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lessons lint format check-python clean
+.PHONY: lab test lessons grade lint format check-python clean
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-python
@@ -34,6 +34,12 @@ test: $(STAMP)
 ## lessons: regenerate lessons/ from solutions/ with nbgrader
 lessons: $(STAMP)
 	$(BIN)/python -m autograder release
+
+## grade: grade a class of submissions (a folder or zip): make grade SUBMISSIONS=path [OUT=graded]
+OUT ?= graded
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder-or-zip [OUT=graded]"; exit 2; }
+	$(BIN)/python -m autograder grade "$(SUBMISSIONS)" --out "$(OUT)"
 
 ## lint: ruff, the one linter and formatter, as CI runs it
 lint: $(STAMP)

@@ -24,6 +24,12 @@ def _print_report(report: NotebookReport) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.watch:
+        return _check_watch(args)
+    return _check_once(args)
+
+
+def _check_once(args: argparse.Namespace) -> int:
     try:
         report = check_notebook(args.notebook)
     except NotebookError as error:
@@ -34,6 +40,36 @@ def _check(args: argparse.Namespace) -> int:
     else:
         _print_report(report)
     return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _check_watch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .watch import watch
+
+    def run() -> int:
+        sys.stdout.flush()
+        code = _check_once(args)
+        sys.stdout.flush()
+        return code
+
+    return watch(Path(args.notebook), run, interval=args.interval, max_runs=args.max_runs, timeout=args.timeout,
+                 say=lambda text: print(text, flush=True))  # fmt: skip
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import progress
+    from .workspace import WORKSPACE
+
+    workspace = Path(args.workspace) if args.workspace else progress.REPO_ROOT / WORKSPACE
+    if args.json:
+        print(progress.to_json(workspace))
+    else:
+        print(f"Progress in {workspace} (recorded each time a check cell or `check` runs)\n")
+        print(progress.text_report(workspace))
+    return EXIT_OK
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -87,7 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run a notebook in a fresh kernel and report each graded exercise")
     check.add_argument("notebook", help="path to a lesson or solution .ipynb")
     check.add_argument("--json", action="store_true", help="print one JSON object (shape: see README)")
+    check.add_argument("--watch", action="store_true", help="re-run the check each time the notebook is saved")
+    check.add_argument("--interval", type=float, default=1.0, help="with --watch: seconds between looks (default 1)")
+    check.add_argument("--max-runs", type=int, default=None, help="with --watch: stop after this many checks")
+    check.add_argument("--timeout", type=float, default=None, help="with --watch: stop watching after SECONDS")
     check.set_defaults(run=_check)
+    prog = sub.add_parser("progress", help="list every lesson and exercise as done / to do, and what to do next")
+    prog.add_argument("--workspace", default=None, help="the learner's workspace folder (default: my-work/)")
+    prog.add_argument("--json", action="store_true", help="print one JSON object")
+    prog.set_defaults(run=_progress)
     release = sub.add_parser("release", help="regenerate lessons/ from solutions/ with nbgrader")
     release.add_argument("--check", action="store_true", help="only report whether lessons/ is up to date")
     release.set_defaults(run=_release)

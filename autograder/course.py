@@ -145,6 +145,12 @@ def scores(root: Path, lesson: str, student: str) -> dict[str, float]:
     return scores_and_max(root, lesson, student)[0]
 
 
+def add_students(root: Path, students: list[str]) -> None:
+    with _gradebook(root) as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+
+
 def override_score(root: Path, lesson: str, student: str, grade_id: str, score: float) -> None:
     """Record an instructor's score for one cell (nbgrader's manual score, which takes precedence)."""
     with _gradebook(root) as gb:

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import tamper
+from . import feedback_html, progress, reveal, tamper
 from .exercises import ExerciseInfo, exercise_info
 from .findings import Finding, Severity, ranked
 
@@ -81,13 +81,17 @@ class Exercise:
         self.findings.extend(new)
         return not new
 
-    def kata(self, spotted: Any, violated: set[str], nudges: dict[str, str]) -> None:
+    def kata(self, spotted: Any) -> None:
         """Grade a spot-the-violation answer: exactly the violated standard ids, no more, no fewer.
 
-        Unspotted violations are reported by group only, with a nudge, so feedback never gives the answer away.
+        The answer and the nudges live in the exercise catalog, not in the notebook, so the check cell does
+        not give them away; unspotted violations are reported by group only, with a nudge.
         """
         from .standards import catalog
 
+        violated, nudges = set(self.info.answer), dict(self.info.nudges)
+        if not violated:
+            raise ValueError(f"{self.info.id} has no kata answer in the exercise catalog")
         if isinstance(spotted, str) or not all(isinstance(s, str) for s in spotted or ()):
             self.expect(
                 False, self.info.standards[0], expected="a set of standard ids, e.g. {'ttl-always'}", got=repr(spotted)
@@ -138,6 +142,38 @@ class Exercise:
             lines.append(f"  Stuck? Reveal a hint: hints('{self.info.id}')")
         return "\n".join(lines)
 
+    def report_html(self) -> str:
+        """The same report as an HTML card; after a pass it also offers the reference solution."""
+        solution = None
+        if self.passed:
+            with contextlib.suppress(Exception):  # no solutions/ here: the card just goes without it
+                solution = reveal.solution_source(self.info.id)
+        table = progress.statuses(progress.workspace_dir(), self.info.lesson)[self.info.lesson]
+        done = sum(row.done for row in table)
+        line = f"Lesson {progress.lesson_title(self.info.lesson)}: {done} of {len(table)} exercises done."
+        return feedback_html.report_html(
+            exercise_id=self.info.id,
+            title=self.info.title,
+            standards=self.info.standards,
+            findings=self.findings,
+            passed=self.passed,
+            solution=solution,
+            progress_line=line,
+        )
+
+    def _display_report(self) -> None:
+        """In a notebook, show the report card; its text/plain is empty because stdout carries the text."""
+        try:
+            from IPython import get_ipython
+
+            if get_ipython() is None:
+                return
+            from IPython.display import publish_display_data
+
+            publish_display_data({"text/html": self.report_html(), "text/plain": ""})
+        except Exception:  # noqa: BLE001 - the plain report below still tells the learner everything
+            return
+
     def verdict(self) -> None:
         """Print the report; raise ExerciseFailed (the cell fails, 0 points) if an essential finding stands."""
         changed = tamper.changed_grader_code()
@@ -150,6 +186,8 @@ class Exercise:
                     hint="Restart the kernel, remove the code that patches them, and run the notebook again.",
                 )
             )
+        progress.record(self.info, self.passed)
+        self._display_report()
         print(self.report())
         if not self.passed:
             raise ExerciseFailed(f"{self.info.id}: not passing yet; see the report above")

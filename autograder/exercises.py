@@ -20,6 +20,9 @@ class ExerciseInfo:
     title: str
     standards: tuple[str, ...]
     hints: tuple[str, ...]
+    # A review kata's answer (the violated standard ids) and a nudge per id that never names it.
+    answer: frozenset[str] = frozenset()
+    nudges: tuple[tuple[str, str], ...] = ()
 
     @property
     def answer_id(self) -> str:
@@ -40,10 +43,12 @@ def exercise_catalog() -> dict[str, ExerciseInfo]:
             title=entry["title"],
             standards=tuple(entry["standards"]),
             hints=tuple(entry["hints"]),
+            answer=frozenset(entry.get("answer", ())),
+            nudges=tuple(sorted(entry.get("nudges", {}).items())),
         )
         if info.id in out:
             raise ValueError(f"the exercise catalog lists {info.id!r} twice")
-        for sid in info.standards:
+        for sid in (*info.standards, *info.answer, *dict(info.nudges)):
             standard(sid)
         out[info.id] = info
     return out

@@ -56,7 +56,7 @@ def _grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int) ->
         course.generate_feedback(Path(root), lesson, learner)
         return learner, lesson, ""
     except course.PipelineError as error:
-        causes = re.findall(r"^\s*(\w+(?:Error|Exception): .+)$", str(error), re.M)
+        causes = re.findall(r"^\s*([\w.]+(?:Error|Exception): .+)$", str(error), re.M)
         return learner, lesson, f"nbgrader could not grade it: {causes[0] if causes else 'see its log'}"[:300]
 
 
@@ -97,9 +97,14 @@ def grade_class(
     gradable = [s for s in submissions if s.gradable]
     course.make_course(root, sorted({s.lesson for s in gradable}) or None)
     repairs = {(s.learner, s.lesson): _place(s, root) for s in gradable}
+    # Two workers grading one learner's lessons would both add the learner to the gradebook: add them first.
+    course.add_students(root, sorted({s.learner for s in gradable}))
 
     failures: dict[tuple[str, str], str] = {}
-    context = multiprocessing.get_context("spawn")
+    # Workers fork from a server that has nbgrader imported already: no per-worker import cost, and no
+    # threads of this process (tqdm's) are copied into them.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.course", "nbgrader.apps", "nbgrader.converters"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
         futures = [pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout) for s in gradable]
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb", disable=not progress):

@@ -1,19 +1,33 @@
-"""Hint ladders: each call reveals the next hint of an exercise, nudge first, near-answer last."""
+"""Hint ladders and reference solutions, from one place: the exercise catalog (``catalog/exercises/*.toml``).
+
+``hints("id")`` shows a button that reveals the next hint, nudge first, near-answer last (JupyterLab), or
+prints the next hint (anywhere widgets cannot render). ``solution("id")`` shows the reference solution, but
+only once the exercise's check has passed.
+"""
 
 from __future__ import annotations
 
 from .exercises import exercise_info
 
-_revealed: dict[str, int] = {}
-
 
 def hints(exercise_id: str) -> None:
-    """Print the hints revealed so far for an exercise, plus the next one."""
-    info = exercise_info(exercise_id)
-    shown = min(_revealed.get(exercise_id, 0) + 1, len(info.hints))
-    _revealed[exercise_id] = shown
-    print(f"Hints for “{info.title}” ({shown} of {len(info.hints)}):")
-    for number, text in enumerate(info.hints[:shown], start=1):
-        print(f"  {number}. {text}")
-    if shown < len(info.hints):
-        print("  Run again for the next hint.")
+    """Show the hint ladder of an exercise."""
+    from .feedback_widgets import show_hints
+
+    show_hints(exercise_id)
+
+
+def solution(exercise_id: str) -> None:
+    """Print the reference solution of an exercise whose check has passed; before that, say how to get there."""
+    from .reveal import NotPassedYet, reference_solution
+
+    try:
+        source = reference_solution(exercise_id)
+    except NotPassedYet as refusal:
+        print(f"🔒 {refusal}")
+        return
+    if source is None:
+        print("The reference solutions (solutions/) are not part of this installation.")
+        return
+    print(f"Reference solution for “{exercise_info(exercise_id).title}” (yours passed; compare the two):\n")
+    print(source)

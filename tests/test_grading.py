@@ -5,6 +5,7 @@ own row. Smaller batches prove parallel = sequential, idempotent re-runs and rec
 """
 
 import csv
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import time
 
 import pytest
 from hostile.corpus import CASES, FULL, HONEST, LESSON, build
-from support.notebooks import hidden_test_lines, html_text
+from support.notebooks import hidden_test_lines, html_text, solution_path
 
 from autograder.grading import grade_class
 from autograder.reports import write_reports
@@ -103,10 +104,14 @@ def _results(out):
 def test_parallel_equals_sequential_and_reruns_are_idempotent_even_after_a_kill(tmp_path):
     folder = tmp_path / "class"
     build(folder, SMALL)
+    # One learner with two lessons: two workers then grade the same learner at once.
+    second = folder / "honest-solution" / "00-welcome" / "00-welcome.ipynb"
+    second.parent.mkdir(parents=True)
+    shutil.copy(solution_path("00-welcome"), second)
     sequential = _run_cli(folder, tmp_path / "seq", 1)
     parallel = _run_cli(folder, tmp_path / "par", 2)
     assert sequential.returncode == parallel.returncode == 1  # one file could not be graded
-    assert "graded 4, failed to grade 1" in parallel.stdout and "h-empty" in parallel.stdout
+    assert "graded 5, failed to grade 1" in parallel.stdout and "h-empty" in parallel.stdout
     assert _results(tmp_path / "seq") == _results(tmp_path / "par")
 
     again = _run_cli(folder, tmp_path / "par", 2)

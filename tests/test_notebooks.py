@@ -61,3 +61,15 @@ def test_lessons_equal_what_regeneration_from_solutions_produces():
     stale = course.release_lessons(check_only=True)
     assert not stale, f"lessons/ is out of date with solutions/ ({stale}); run `make lessons`"
     assert sorted(p.name for p in LESSONS.iterdir() if p.is_dir()) == course.lesson_ids()
+
+
+def test_kata_answers_live_in_the_catalog_not_in_the_lessons():
+    from autograder.exercises import exercise_catalog
+
+    katas = [e for e in exercise_catalog().values() if e.id.endswith("-kata")]
+    assert katas and all(e.answer for e in katas)
+    for exercise in katas:
+        text = (LESSONS / exercise.lesson / f"{exercise.lesson}.ipynb").read_text()
+        assert "violated=" not in text and "nudges=" not in text, exercise.id
+        for _, nudge in exercise.nudges:
+            assert nudge not in text, f"{exercise.id}: a nudge is visible in the lesson"

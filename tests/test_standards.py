@@ -58,3 +58,14 @@ def test_ids_cited_in_lesson_text_are_real_standards():
             if cell.cell_type == "markdown":
                 for cited in pattern.findall(cell.source):
                     assert cited in known, f"{path.name} cites unknown standard `{cited}`"
+
+
+def test_every_standard_is_taught_and_graded_by_at_least_one_exercise():
+    """Coverage: read the catalog and the solution notebooks; every standard needs a graded exercise citing it."""
+    graded_ids = set()
+    for path in all_notebooks():
+        if "solutions" in path.parts:
+            graded_ids |= {cell.metadata.nbgrader["grade_id"] for cell in graded_cells(read(path))}
+    cited = {sid for e in exercise_catalog().values() if e.id in graded_ids for sid in e.standards}
+    missing = sorted(set(catalog()) - cited)
+    assert not missing, f"standards no graded exercise cites: {missing}"

@@ -66,8 +66,14 @@ def _check_wrong_answer(kernel, nb, wrong):
         graded = kernel.run(check.source)
     finally:
         kernel.run(answer.source)
-    assert graded.error is not None, f"{wrong} was accepted:\n{graded.stdout}"
-    assert graded.error[0] == "ExerciseFailed", f"{wrong} crashed the check instead of failing it: {graded.text}"
+    if wrong.points is None:
+        assert graded.error is not None, f"{wrong} was accepted:\n{graded.stdout}"
+        assert graded.error[0] == "ExerciseFailed", f"{wrong} crashed the check instead of failing it: {graded.text}"
+    else:  # graded per standard: the cell runs to its last expression, the partial credit nbgrader reads
+        assert graded.error is None, f"{wrong} crashed the check: {graded.text}"
+        results = [o["data"]["text/plain"] for o in graded.outputs if "execution_count" in o and "data" in o]
+        assert results, f"{wrong}: the check cell showed no score:\n{graded.stdout}"
+        assert float(results[-1]) == wrong.points, f"{wrong} scored {results[-1]}, not {wrong.points}:\n{graded.stdout}"
     # A kata's unspotted violation is named by group only ("[? · client]"), so feedback never gives it away.
     named = f"[{wrong.standard}]" in graded.stdout or f"[? · {standard(wrong.standard).group}]" in graded.stdout
     assert named, f"{wrong}: feedback does not name {wrong.standard}:\n{graded.stdout}"

@@ -56,6 +56,9 @@ class Wrong:
     label: str
     source: str
     standard: str
+    points: float | None = None
+    """For a check graded per standard (nbgrader partial credit, e.g. the capstone): the score the check cell
+    must show as its last expression. None (the default): the check cell must fail with ExerciseFailed."""
 
     def __str__(self) -> str:
         return f"{self.exercise}: {self.label}"
