@@ -96,7 +96,7 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"error: {source}: no such folder or zip", file=sys.stderr)
         return EXIT_USAGE
     try:
-        outcomes = run(source, Path(args.out), args.jobs)
+        outcomes = run(source, Path(args.out), args.jobs, feedback=not args.no_feedback)
     except NotebookError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", help="folder (<learner>/<lesson>/x.ipynb or <learner>__<lesson>.ipynb) or .zip")
     grade.add_argument("--out", default="graded", help="output folder (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
+    grade.add_argument("--no-feedback", action="store_true", help="skip the per-learner feedback HTML (faster)")
     grade.set_defaults(run=_grade)
     audit = sub.add_parser(
         "audit-config",

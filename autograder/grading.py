@@ -49,11 +49,14 @@ def _quiet_worker() -> None:
     logging.disable(logging.WARNING)
 
 
-def _grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int) -> tuple[str, str, str]:
+def _grade_in_worker(
+    root: str, lesson: str, learner: str, cell_timeout: int, feedback: bool = True
+) -> tuple[str, str, str]:
     """Autograde one submission and write its feedback (runs in a worker process)."""
     try:
         course.autograde(Path(root), lesson, learner, cell_timeout)
-        course.generate_feedback(Path(root), lesson, learner)
+        if feedback:
+            course.generate_feedback(Path(root), lesson, learner)
         return learner, lesson, ""
     except course.PipelineError as error:
         causes = re.findall(r"^\s*([\w.]+(?:Error|Exception): .+)$", str(error), re.M)
@@ -85,7 +88,12 @@ def _tampering(sub: Submission) -> dict[str, list[str]]:
 
 
 def grade_class(
-    source: Path, out: Path, jobs: int | None = None, progress: bool = True, cell_timeout: int = course.CELL_TIMEOUT
+    source: Path,
+    out: Path,
+    jobs: int | None = None,
+    progress: bool = True,
+    cell_timeout: int = course.CELL_TIMEOUT,
+    feedback: bool = True,
 ) -> list[Outcome]:
     """Grade every submission under ``source`` (folder or zip) into ``out``; return one Outcome per input."""
     jobs = jobs or os.cpu_count() or 1
@@ -106,7 +114,9 @@ def grade_class(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["autograder.course", "nbgrader.apps", "nbgrader.converters"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
-        futures = [pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout) for s in gradable]
+        futures = [
+            pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout, feedback) for s in gradable
+        ]
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb", disable=not progress):
             learner, lesson, problem = future.result()
             if problem:
@@ -132,12 +142,12 @@ def grade_class(
     return outcomes
 
 
-def run(source: Path, out: Path, jobs: int | None = None) -> list[Outcome]:
+def run(source: Path, out: Path, jobs: int | None = None, feedback: bool = True) -> list[Outcome]:
     """Grade, write every report, print the one-line summary."""
     from .reports import summary_line, write_reports
 
     started = time.perf_counter()
-    outcomes = grade_class(source, out, jobs)
+    outcomes = grade_class(source, out, jobs, feedback=feedback)
     write_reports(outcomes, out)
     print(summary_line(outcomes, time.perf_counter() - started, out))
     return outcomes

@@ -88,8 +88,7 @@ def test_reports_are_written(corpus_run):
     assert header[:5] == ["learner", "lesson", "status", "score", "max_score"] and set(FULL) <= set(header)
 
 
-SMALL = [c for c in CASES + HONEST if c.learner in ("honest-solution", "honest-untouched", "h-syntax-error",
-                                                    "h-empty", "h-patches-checks")]  # fmt: skip
+SMALL = [c for c in CASES + HONEST if c.learner in ("honest-solution", "h-empty", "h-patches-checks")]
 
 
 def _run_cli(folder, out, jobs):
@@ -111,19 +110,18 @@ def test_parallel_equals_sequential_and_reruns_are_idempotent_even_after_a_kill(
     sequential = _run_cli(folder, tmp_path / "seq", 1)
     parallel = _run_cli(folder, tmp_path / "par", 2)
     assert sequential.returncode == parallel.returncode == 1  # one file could not be graded
-    assert "graded 5, failed to grade 1" in parallel.stdout and "h-empty" in parallel.stdout
+    assert "graded 3, failed to grade 1" in parallel.stdout and "h-empty" in parallel.stdout
     assert _results(tmp_path / "seq") == _results(tmp_path / "par")
 
-    again = _run_cli(folder, tmp_path / "par", 2)
-    assert again.returncode == 1 and _results(tmp_path / "par") == _results(tmp_path / "seq")
-
-    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(tmp_path / "killed")]
+    # Kill a re-run of the same class into the same folder midway, then run it once more: same results.
+    (tmp_path / "par" / "grades.csv").unlink()
+    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(tmp_path / "par")]
     killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not list((tmp_path / "killed").glob("course/autograded/*")) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    while not list((tmp_path / "par").glob("course/autograded/*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     killed.send_signal(signal.SIGKILL)
     killed.wait()
-    assert not (tmp_path / "killed" / "grades.csv").exists(), "the run was meant to die midway"
-    resumed = _run_cli(folder, tmp_path / "killed", 2)
-    assert resumed.returncode == 1 and _results(tmp_path / "killed") == _results(tmp_path / "seq")
+    assert not (tmp_path / "par" / "grades.csv").exists(), "the run was meant to die midway"
+    resumed = _run_cli(folder, tmp_path / "par", 2)
+    assert resumed.returncode == 1 and _results(tmp_path / "par") == _results(tmp_path / "seq")

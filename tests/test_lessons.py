@@ -1,7 +1,8 @@
 """Every lesson proven both ways: the solution scores full marks, the untouched lesson scores zero.
 
-Through ``check`` (nbclient) on fakeredis and on a real redis-server, and through nbgrader's real
-generate_assignment → autograde pipeline.
+Full marks through ``check`` (nbclient) on fakeredis and on a real redis-server; full marks and zero through
+nbgrader's real generate_assignment → autograde → generate_feedback pipeline, whose feedback never shows
+hidden tests. (``check`` on an untouched lesson is covered in test_cli.py.)
 """
 
 import shutil
@@ -38,44 +39,29 @@ def test_solution_scores_full_marks_on_real_redis(lesson, clean_real_redis, monk
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_untouched_lesson_scores_zero_on_every_exercise(lesson, no_redis_url):
-    report = check_notebook(lesson_path(lesson))
-    assert report.exercises
-    scored = {e.grade_id: e.points for e in report.exercises if e.points}
-    assert not scored, f"the untouched lesson earned points: {scored}"
-
-
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_nbgrader_autograde_gives_solution_full_marks_and_untouched_lesson_zero(lesson, tmp_path, no_redis_url):
+def test_nbgrader_gives_solution_full_marks_untouched_zero_and_feedback_without_hidden_tests(
+    lesson, tmp_path, no_redis_url
+):
+    """One real nbgrader pipeline per lesson: generate_assignment, autograde both, generate feedback."""
     course.make_course(tmp_path, [lesson])
     for student, source in (("solution", solution_path(lesson)), ("untouched", lesson_path(lesson))):
         target = tmp_path / "submitted" / student / lesson
         target.mkdir(parents=True)
         shutil.copy(source, target / source.name)
         course.autograde(tmp_path, lesson, student)
+        course.generate_feedback(tmp_path, lesson, student)
     full = course.scores(tmp_path, lesson, "solution")
     zero = course.scores(tmp_path, lesson, "untouched")
-    assert full and zero.keys() == full.keys()
-    max_points = {
-        c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
-        for c in graded_cells(read(solution_path(lesson)))
-    }
+    max_points = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in graded_cells(
+        read(solution_path(lesson)))}  # fmt: skip
     assert full == {k: float(v) for k, v in max_points.items()}
-    assert all(score == 0 for score in zero.values()), zero
+    assert zero.keys() == full.keys() and all(score == 0 for score in zero.values()), zero
 
-
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_feedback_html_never_shows_hidden_tests(lesson, tmp_path, no_redis_url):
-    course.make_course(tmp_path, [lesson])
-    target = tmp_path / "submitted" / "learner" / lesson
-    target.mkdir(parents=True)
-    shutil.copy(lesson_path(lesson), target / f"{lesson}.ipynb")
-    course.autograde(tmp_path, lesson, "learner")
-    course.generate_feedback(tmp_path, lesson, "learner")
-    [feedback] = (tmp_path / "feedback" / "learner" / lesson).glob("*.html")
-    text = html_text(feedback)
     hidden, visible = hidden_test_lines(lesson)
     assert hidden, "every lesson hides some tests"
-    assert any(line in text for line in visible), "the search must find visible test code, or it proves nothing"
-    leaked = [line for line in hidden if line in text]
-    assert not leaked, f"feedback shows hidden test lines: {leaked[:3]}"
+    for student in ("solution", "untouched"):
+        [feedback] = (tmp_path / "feedback" / student / lesson).glob("*.html")
+        text = html_text(feedback)
+        assert any(line in text for line in visible), "the search must find visible test code, or it proves nothing"
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{student}'s feedback shows hidden test lines: {leaked[:3]}"
