@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from autograder.labkit import running_redis_server
+from autograder.labkit import backend_from_env, running_redis_server
 
 REDIS_SERVER_MISSING = (
     "redis-server is not installed here (apt-get install redis-server); "
@@ -36,3 +36,12 @@ def no_redis_url(monkeypatch):
 
 def pytest_configure(config):
     os.environ.pop("REDIS_URL", None)  # the suite chooses its backends itself
+
+
+@pytest.fixture(params=["fakeredis", "redis-server"])
+def backend(request):
+    """The same test on the embedded fakeredis and on the session's real server (emptied first)."""
+    if request.param == "fakeredis":
+        return backend_from_env({})
+    server = request.getfixturevalue("clean_real_redis")
+    return backend_from_env({"REDIS_URL": server.url})

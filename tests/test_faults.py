@@ -11,15 +11,6 @@ from redis.retry import Retry
 from autograder.labkit import CommandSpy, FaultInjector, backend_from_env, count_connections, is_write_command
 from autograder.labkit.faults import AUTH_MESSAGE, OOM_MESSAGE
 
-
-@pytest.fixture(params=["fakeredis", "redis-server"])
-def backend(request):
-    if request.param == "fakeredis":
-        return backend_from_env({})
-    server = request.getfixturevalue("clean_real_redis")
-    return backend_from_env({"REDIS_URL": server.url})
-
-
 CONNECTION_FAULTS = [
     ("outage", redis.ConnectionError),
     ("timeouts", redis.TimeoutError),

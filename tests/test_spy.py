@@ -6,14 +6,6 @@ import redis
 from autograder.labkit import CommandSpy, backend_from_env, count_connections
 
 
-@pytest.fixture(params=["fakeredis", "redis-server"])
-def backend(request):
-    if request.param == "fakeredis":
-        return backend_from_env({})
-    server = request.getfixturevalue("clean_real_redis")
-    return backend_from_env({"REDIS_URL": server.url})
-
-
 def test_plain_commands_are_recorded_in_order(backend):
     spy = CommandSpy(backend)
     r = spy.client()
