@@ -103,19 +103,23 @@ class HintLadder:
         self.button.disabled = done
 
 
+def _in_kernel() -> bool:
+    """Whether we run in a Jupyter kernel (where widgets can render), not plain Python or a test."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 def show_hints(exercise_id: str) -> None:
     """Show the hint ladder for an exercise (button in JupyterLab, the next hint as text elsewhere)."""
     info = exercise_info(exercise_id)
     calls = min(_text_calls.get(exercise_id, 0) + 1, len(info.hints))
     _text_calls[exercise_id] = calls
     text = hint_text(exercise_id, calls)
-    try:
-        from IPython import get_ipython
-
-        in_kernel = get_ipython() is not None and hasattr(get_ipython(), "kernel")
-    except ImportError:
-        in_kernel = False
-    if not in_kernel:
+    if not _in_kernel():
         print(text)
         return
     ladder = HintLadder(exercise_id)
@@ -215,13 +219,7 @@ def show_progress(lesson: str | None = None) -> None:
     """Show progress for one lesson (``"01-key-design"``) or, with no argument, for every lesson."""
     workspace = progress.workspace_dir()
     text = progress.text_report(workspace, lesson)
-    try:
-        from IPython import get_ipython
-
-        in_kernel = get_ipython() is not None and hasattr(get_ipython(), "kernel")
-    except ImportError:
-        in_kernel = False
-    if not in_kernel:
+    if not _in_kernel():
         print(text)
         return
     panel = ProgressPanel(lesson)

@@ -32,10 +32,7 @@ class LessonKernels:
         if (lesson, backend) not in self.kernels:
             nb = read(solution_path(lesson))
             kernel = LiveKernel(cwd=str(solution_path(lesson).parent), env=env)
-            for cell in nb.cells:
-                if cell.cell_type == "code":
-                    run = kernel.run(cell.source)
-                    assert run.error is None, f"solution cell {cell.get('id')} failed: {run.text}"
+            kernel.run_notebook(nb)
             self.kernels[(lesson, backend)] = (kernel, nb)
         return self.kernels[(lesson, backend)]
 

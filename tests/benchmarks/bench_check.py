@@ -21,13 +21,12 @@ from support.notebooks import ROOT, cell_by_id, read, solution_path  # noqa: E40
 LESSON, EXERCISE = "01-key-design", "l01-tenant-store"
 
 
-def in_notebook_check_ms(repeat: int) -> list[float]:
+def in_notebook_check_ms(repeat: int, cwd: Path | None = None) -> list[float]:
+    """Run the solution in a live kernel (in ``cwd``), then time its check cell ``repeat`` times."""
     nb = read(solution_path(LESSON))
-    kernel = LiveKernel(cwd=str(solution_path(LESSON).parent))
+    kernel = LiveKernel(cwd=str(cwd or solution_path(LESSON).parent))
     try:
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                kernel.run(cell.source)
+        kernel.run_notebook(nb)
         check = cell_by_id(nb, EXERCISE).source
         times = []
         for _ in range(repeat):

@@ -13,15 +13,13 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support.kernel import LiveKernel  # noqa: E402
-from support.notebooks import cell_by_id, read, solution_path  # noqa: E402
-
-LESSON, EXERCISE = "01-key-design", "l01-tenant-store"
+from bench_check import EXERCISE, LESSON, in_notebook_check_ms  # noqa: E402
+from support.notebooks import solution_path  # noqa: E402
 
 
 def main() -> None:
@@ -32,22 +30,8 @@ def main() -> None:
         folder = Path(tmp) / "my-work" / LESSON
         folder.mkdir(parents=True)
         shutil.copy(solution_path(LESSON), folder)
-        nb = read(solution_path(LESSON))
-        kernel = LiveKernel(cwd=str(folder))
-        try:
-            for cell in nb.cells:
-                if cell.cell_type == "code":
-                    kernel.run(cell.source)
-            check = cell_by_id(nb, EXERCISE).source
-            times = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                result = kernel.run(check)
-                times.append((time.perf_counter() - start) * 1000)
-                assert result.error is None, result.text
-            assert (folder.parent / ".kata-progress.json").is_file()
-        finally:
-            kernel.close()
+        times = in_notebook_check_ms(args.repeat, cwd=folder)
+        assert (folder.parent / ".kata-progress.json").is_file(), "the checks ran outside a learner workspace"
     print(f"exercise {EXERCISE} in {LESSON}, inside a learner workspace (card + progress file + live panel)")
     print(
         f"in-notebook check (median of {args.repeat}): {statistics.median(times):8.1f} ms  "

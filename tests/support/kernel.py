@@ -47,6 +47,13 @@ class LiveKernel:
         self.client.execute_interactive(code, output_hook=hook, timeout=timeout)
         return result
 
+    def run_notebook(self, nb) -> None:
+        """Run every code cell of a notebook in order; a cell that fails stops it with that cell's error."""
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                run = self.run(cell.source)
+                assert run.error is None, f"cell {cell.get('id')} failed: {run.text}"
+
     def close(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
