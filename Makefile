@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## lessons: regenerate lessons/ from solutions/ with nbgrader
+## lessons: build solutions/ from content/, then regenerate lessons/ with nbgrader
 lessons: $(STAMP)
 	$(BIN)/python -m autograder release
 

@@ -75,14 +75,32 @@ def _progress(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from .course import release_lessons
 
-    changed = release_lessons(check_only=args.check)
-    if args.check:
+    return _report_build(release_lessons, args.check, "solutions/ and lessons/")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .authoring.build import build
+
+    return _report_build(build, args.check, "solutions/ and the exercise catalog")
+
+
+def _report_build(step, check_only: bool, what: str) -> int:
+    from .authoring.answers import AnswersSourceError
+    from .authoring.exercises_source import ExercisesSourceError
+    from .authoring.lesson_text import LessonSourceError
+
+    try:
+        changed = step(check_only=check_only)
+    except (LessonSourceError, ExercisesSourceError, AnswersSourceError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if check_only:
         if changed:
-            print("lessons/ is out of date with solutions/: " + ", ".join(changed) + ". Run `make lessons`.")
+            print(f"{what} out of date with content/: " + ", ".join(changed) + ". Run `make lessons`.")
             return EXIT_FAILED
-        print("lessons/ matches solutions/")
+        print(f"{what} match content/")
         return EXIT_OK
-    print("regenerated lessons/: " + (", ".join(changed) if changed else "nothing changed"))
+    print("regenerated: " + (", ".join(changed) if changed else "nothing changed"))
     return EXIT_OK
 
 
@@ -132,8 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--workspace", default=None, help="the learner's workspace folder (default: my-work/)")
     prog.add_argument("--json", action="store_true", help="print one JSON object")
     prog.set_defaults(run=_progress)
-    release = sub.add_parser("release", help="regenerate lessons/ from solutions/ with nbgrader")
-    release.add_argument("--check", action="store_true", help="only report whether lessons/ is up to date")
+    build = sub.add_parser("build", help="build solutions/ and the exercise catalog from content/ (authors)")
+    build.add_argument("--check", action="store_true", help="only report whether the built files are up to date")
+    build.set_defaults(run=_build)
+    release = sub.add_parser("release", help="build, then regenerate lessons/ from solutions/ with nbgrader")
+    release.add_argument("--check", action="store_true", help="only report whether everything is up to date")
     release.set_defaults(run=_release)
     grade = sub.add_parser("grade", help="grade a class: nbgrader autograde, feedback, grades.csv, mastery report")
     grade.add_argument("submissions", help="folder (<learner>/<lesson>/x.ipynb or <learner>__<lesson>.ipynb) or .zip")

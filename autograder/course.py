@@ -84,27 +84,20 @@ def make_course(root: Path, lessons: list[str] | None = None) -> list[str]:
     return lessons
 
 
-def normalise(nb: nbformat.NotebookNode) -> str:
-    """The committed form of a notebook: no outputs or counts, stable formatting."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    return nbformat.writes(nb) + "\n"
-
-
 def release_lessons(check_only: bool = False) -> list[str]:
-    """Regenerate ``lessons/`` from ``solutions/``; return the notebooks that changed (or would)."""
-    changed = []
+    """Build ``solutions/`` from ``content/``, then regenerate ``lessons/``; return what changed (or would)."""
+    from .authoring.build import build, committed_text
+
+    changed = build(check_only=check_only)
     with tempfile.TemporaryDirectory(prefix="kata-release-") as tmp:
         tmp_root = Path(tmp)
         lessons = make_course(tmp_root)
         for lesson in lessons:
             for generated in sorted((tmp_root / RELEASE / lesson).glob("*.ipynb")):
                 target = REPO_ROOT / RELEASE / lesson / generated.name
-                text = normalise(nbformat.read(generated, as_version=4))
+                text = committed_text(nbformat.read(generated, as_version=4))
                 if not target.exists() or target.read_text(encoding="utf-8") != text:
-                    changed.append(f"{lesson}/{generated.name}")
+                    changed.append(f"{RELEASE}/{lesson}/{generated.name}")
                     if not check_only:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_text(text, encoding="utf-8")
@@ -112,7 +105,7 @@ def release_lessons(check_only: bool = False) -> list[str]:
             stale = {p.name for p in (REPO_ROOT / RELEASE).iterdir() if p.is_dir()} - set(lessons)
             for name in sorted(stale):
                 shutil.rmtree(REPO_ROOT / RELEASE / name)
-                changed.append(f"{name}/ (removed)")
+                changed.append(f"{RELEASE}/{name}/ (removed)")
     return changed
 
 

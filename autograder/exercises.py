@@ -1,11 +1,13 @@
-"""The exercise catalog: title, standards and hint ladder of each graded exercise (``catalog/exercises/*.toml``).
+"""The exercise catalog: title, standards, points and hint ladder of each graded exercise.
 
-An exercise's id is the ``grade_id`` of its locked test cell in the lesson notebook.
+Authors write it in ``content/<lesson>/exercises.toml``; ``python -m autograder build`` compiles it into
+``catalog/exercises.json``, which is what an installed workbook reads. An exercise's id is the ``grade_id``
+of its locked check cell in the lesson notebook.
 """
 
 from __future__ import annotations
 
-import tomllib
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -20,6 +22,7 @@ class ExerciseInfo:
     title: str
     standards: tuple[str, ...]
     hints: tuple[str, ...]
+    points: float = 1.0
     # A review kata's answer (the violated standard ids) and a nudge per id that never names it.
     answer: frozenset[str] = frozenset()
     nudges: tuple[tuple[str, str], ...] = ()
@@ -32,17 +35,16 @@ class ExerciseInfo:
 
 @cache
 def exercise_catalog() -> dict[str, ExerciseInfo]:
+    text = resources.files(__package__).joinpath("catalog", "exercises.json").read_text(encoding="utf-8")
     out: dict[str, ExerciseInfo] = {}
-    folder = resources.files(__package__).joinpath("catalog", "exercises")
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
-    entries = [e for f in files for e in tomllib.loads(f.read_text(encoding="utf-8")).get("exercise", [])]
-    for entry in entries:
+    for entry in json.loads(text)["exercises"]:
         info = ExerciseInfo(
             id=entry["id"],
             lesson=entry["lesson"],
             title=entry["title"],
             standards=tuple(entry["standards"]),
             hints=tuple(entry["hints"]),
+            points=float(entry["points"]),
             answer=frozenset(entry.get("answer", ())),
             nudges=tuple(sorted(entry.get("nudges", {}).items())),
         )
@@ -58,4 +60,4 @@ def exercise_info(exercise_id: str) -> ExerciseInfo:
     try:
         return exercise_catalog()[exercise_id]
     except KeyError:
-        raise KeyError(f"no exercise {exercise_id!r} in autograder/catalog/exercises/") from None
+        raise KeyError(f"no exercise {exercise_id!r} in the catalog (content/*/exercises.toml)") from None

@@ -16,8 +16,10 @@ from pathlib import Path
 import nbformat
 from support.notebooks import cell_by_id, lesson_path, read, solution_path
 
+from autograder.exercises import exercise_catalog
+
 LESSON = "01-key-design"
-FULL = {"l01-settings-key": 1, "l01-tenant-store": 2, "l01-tenant-keys": 2, "l01-cart-keys": 2, "l01-kata": 1}
+FULL = {e.id: e.points for e in exercise_catalog().values() if e.lesson == LESSON}
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -46,22 +45,6 @@ def cell_by_id(nb, grade_id: str):
 
 def read(path: Path):
     return nbformat.read(path, as_version=4)
-
-
-@dataclass(frozen=True)
-class Wrong:
-    """A plausible wrong answer to an exercise, and the standard its check must name."""
-
-    exercise: str
-    label: str
-    source: str
-    standard: str
-    points: float | None = None
-    """For a check graded per standard (nbgrader partial credit, e.g. the capstone): the score the check cell
-    must show as its last expression. None (the default): the check cell must fail with ExerciseFailed."""
-
-    def __str__(self) -> str:
-        return f"{self.exercise}: {self.label}"
 
 
 def squash(text: str) -> str:

@@ -1,0 +1,1 @@
+"""For lesson authors: the lesson text format, the build (content/ → solutions/), scaffolding and proofs."""

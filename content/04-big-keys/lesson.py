@@ -1,0 +1,822 @@
+# %% [markdown] id="title"
+# # Lesson 04 · Big keys
+#
+# **Goals.** See, measured, why one huge value hurts a Redis server; learn the three cures (split a big object into hash fields, split a big blob into chunks, free big values with `UNLINK`); find big keys in a live keyspace without blocking it; and keep the *keys themselves* short.
+#
+# **Standards:** `key-size-limit` (avoid values over 1 MB; break big objects up) and `key-readable` (no huge keys). Along the way you keep `ttl-always`, `key-namespace` and `cmd-scan-not-keys` from earlier lessons.
+#
+# **Time:** about 35 minutes.
+
+# %% [markdown] id="setup-text"
+# ## Setup
+#
+# Run the setup cell first. Besides the usual client `r` (text in, text out), it makes `rb`, a client that returns raw **bytes**: big values in this lesson are often binary (images, compressed blobs), and bytes cannot be decoded as text.
+
+# %% setup
+# Setup: run this cell first. It is locked so every learner starts from the same place.
+import base64
+import hashlib
+import json
+import math
+import random
+import statistics
+import time
+from contextlib import contextmanager
+
+import matplotlib.pyplot as plt
+import redis
+from tqdm.auto import tqdm
+
+from autograder import checks
+from autograder.exercise import Exercise
+from autograder.hints import hints
+from autograder.labkit import connect, grading_spy, lesson_backend, redis_server_path, running_redis_server
+
+r = connect()  # text client: one shared connection pool per notebook
+rb = lesson_backend().client(decode_responses=False)  # bytes client, for binary values
+ONE_MB = 1024 * 1024
+print("Connected to", lesson_backend().describe())
+
+
+def median_ms(fn, *args, repeat=5, **kwargs):
+    """Call fn(*args, **kwargs) `repeat` times; return the median wall time in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(*args, **kwargs)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+@contextmanager
+def servers_to_measure():
+    """{label: bytes client}: the lesson's Redis, plus a throwaway real redis-server for comparison
+    when the lesson runs on fakeredis and redis-server is installed on this machine."""
+    here = lesson_backend()
+    clients = {here.name: here.client(decode_responses=False)}
+    if here.is_real or redis_server_path() is None:
+        yield clients
+        return
+    with running_redis_server() as server:  # stopped again when the `with` block ends
+        clients["redis-server (throwaway)"] = server.client(decode_responses=False)
+        yield clients
+
+
+# %% [markdown] id="why"
+# ## Why: a big value is slow for everyone
+#
+# Redis runs commands one at a time. A command that has to copy, send or free a lot of memory holds up every other client while it works. Let us measure it: store a value of growing size (1 KB … 8 MB), then time `SET`, `GET` and `DEL` on it, five times each, and keep the median.
+#
+# When this notebook runs on fakeredis, the cell also starts a throwaway real `redis-server` (if one is installed) so you can compare the two.
+
+# %% id="why-measure"
+SIZES_KB = [1, 8, 64, 512, 1024, 2048, 4096, 8192]
+
+
+def time_by_size(client, label):
+    """Median ms of SET, GET and DEL for each value size."""
+    rows = []
+    for kb in tqdm(SIZES_KB, desc=f"value sizes on {label}"):
+        value = b"x" * (kb * 1024)
+        set_ms = median_ms(client.set, "demo:blob", value, ex=60)
+        get_ms = median_ms(client.get, "demo:blob")
+        del_times = []
+        for _ in range(5):
+            client.set("demo:blob", value, ex=60)
+            del_times.append(median_ms(client.delete, "demo:blob", repeat=1))
+        rows.append({"kb": kb, "SET": set_ms, "GET": get_ms, "DEL": statistics.median(del_times)})
+    return rows
+
+
+with servers_to_measure() as clients:
+    size_timings = {label: time_by_size(client, label) for label, client in clients.items()}
+if list(size_timings) == ["fakeredis"]:
+    print("No redis-server on this machine, so only fakeredis was measured (set REDIS_URL, or install "
+          "redis-server, to see the real curve).")
+
+for label, rows in size_timings.items():
+    small, big = rows[0], rows[-1]
+    print(f"{label:>25}: GET 1 KB {small['GET']:.3f} ms · GET 8 MB {big['GET']:.3f} ms "
+          f"({big['GET'] / small['GET']:,.0f}× as long) · SET 8 MB {big['SET']:.3f} ms · DEL 8 MB {big['DEL']:.3f} ms")
+
+# %% id="why-plot"
+fig, axes = plt.subplots(1, len(size_timings), figsize=(5.2 * len(size_timings), 3.6), squeeze=False)
+for ax, (label, rows) in zip(axes[0], size_timings.items(), strict=True):
+    for op, marker in (("SET", "o"), ("GET", "s"), ("DEL", "^")):
+        ax.loglog([row["kb"] for row in rows], [row[op] for row in rows], marker + "-", label=op)
+    ax.axvline(1024, color="red", linestyle=":", label="1 MB limit")
+    ax.set_xlabel("value size (KB, log scale)")
+    ax.set_ylabel("median time per command (ms, log)")
+    ax.set_title(f"One string value, growing: {label}")
+    ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] id="why-text"
+# Read the plot from left to right:
+#
+# - **On a real redis-server, `GET` and `SET` grow in step with the size.** Every byte is copied into the server, then copied out and sent over the socket. Compare the "× as long" printed above for 8 MB against 1 KB: that price is paid *on every read*, and while the server copies the value, other clients wait.
+# - **On fakeredis, `GET` stays flat.** The "server" lives in this Python process and hands back a reference to the same bytes object: no copy, no socket. This is the one place where fakeredis flatters big keys; trust the real-server line.
+# - **`DEL` of one string stays cheap** on both: freeing one block of memory is quick. The expensive delete is a *collection* with many elements, next.
+#
+# The same costs come back whenever the key moves: replication to replicas, resharding a cluster slot, `DUMP`/`RESTORE`, a backup. That is the rule **`key-size-limit`**: keep values under 1 MB.
+
+# %% [markdown] id="del-unlink"
+# ## Freeing a big collection: `DEL` blocks, `UNLINK` does not
+#
+# `DEL` frees a hash element by element, *before* it replies. `UNLINK` (Redis 4+) removes the key from the keyspace at once and frees the memory in a background thread. Below: hashes of 1 000, 10 000 and 50 000 fields, deleted each way (median of three).
+#
+# What matters is how long the **server** is busy, so on a real server we read its own stopwatch: `INFO commandstats` adds up the microseconds spent in each command, and the difference before and after one call is that call's cost, whatever else the machine is doing. fakeredis has no `INFO`; there the cell falls back to timing the call from the client.
+
+# %% id="del-unlink-measure"
+FIELD_COUNTS = [1_000, 10_000, 50_000]
+
+
+def fill_hash(client, key, fields):
+    pipe = client.pipeline(transaction=False)
+    for start in range(0, fields, 1000):
+        pipe.hset(key, mapping={f"field:{i}": "v" * 20 for i in range(start, min(start + 1000, fields))})
+    pipe.expire(key, 60)
+    pipe.execute()
+
+
+def server_usec(client, command):
+    """Microseconds the server has spent in `command` so far (INFO commandstats); None without INFO (fakeredis)."""
+    try:
+        stats = client.info("commandstats")
+    except redis.ResponseError:  # fakeredis: "unknown command 'info'"
+        return None
+    return stats.get(f"cmdstat_{command}", {}).get("usec", 0)
+
+
+def time_delete(client, fields, how, repeat=3):
+    """Median ms one DEL or UNLINK of a freshly filled hash keeps the server busy (client-side on fakeredis)."""
+    times = []
+    for _ in range(repeat):
+        fill_hash(client, "demo:wide-hash", fields)
+        before = server_usec(client, how)
+        client_ms = median_ms(client.execute_command, how.upper(), "demo:wide-hash", repeat=1)
+        after = server_usec(client, how)
+        times.append(client_ms if before is None else (after - before) / 1000)
+    return statistics.median(times)
+
+
+with servers_to_measure() as clients:
+    delete_timings = {
+        label: {how: [time_delete(client, n, how) for n in FIELD_COUNTS] for how in ("del", "unlink")}
+        for label, client in tqdm(clients.items(), desc="deleting wide hashes")
+    }
+
+for label, by_how in delete_timings.items():
+    print(f"{label:>25}: {FIELD_COUNTS[-1]:,} fields · DEL {by_how['del'][-1]:.3f} ms · "
+          f"UNLINK {by_how['unlink'][-1]:.3f} ms")
+
+# %% id="del-unlink-plot"
+fig, axes = plt.subplots(1, len(delete_timings), figsize=(5.2 * len(delete_timings), 3.2), squeeze=False)
+for ax, (label, by_how) in zip(axes[0], delete_timings.items(), strict=True):
+    x = range(len(FIELD_COUNTS))
+    ax.bar([i - 0.2 for i in x], by_how["del"], width=0.4, label="DEL")
+    ax.bar([i + 0.2 for i in x], by_how["unlink"], width=0.4, label="UNLINK")
+    ax.set_xticks(list(x), [f"{n:,}" for n in FIELD_COUNTS])
+    ax.set_yscale("log")
+    ax.set_xlabel("fields in the hash")
+    ax.set_ylabel("ms per delete (log)" + (", client-side" if label == "fakeredis" else ", server busy"))
+    ax.set_title(f"Deleting a wide hash: {label}")
+    ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+
+# %% [markdown] id="del-unlink-text"
+# On a real redis-server, `DEL` of the widest hash keeps the server busy for milliseconds, growing with the field count, while `UNLINK` costs a few microseconds whatever the size: the freeing happens on another thread. fakeredis frees memory the Python way for both, so there the two bars match: the difference is real-server behaviour.
+#
+# **Habit:** delete big or possibly-big keys with `UNLINK`. It takes the same arguments as `DEL`, so it costs nothing to switch:
+#
+# ```python
+# r.delete("report:2024", "report:2023")   # ❌ the server frees every element before it answers anyone
+# r.unlink("report:2024", "report:2023")   # ✅ keys gone at once; memory freed in the background
+# ```
+
+# %% [markdown] id="memory-text"
+# ## How big is a key? `MEMORY USAGE` and the portable probes
+#
+# A real server answers `MEMORY USAGE key` in bytes, overhead included. fakeredis does not implement `MEMORY` at all, so code that must run everywhere falls back to the length commands, which every Redis has:
+#
+# | type | probe | unit |
+# |---|---|---|
+# | string | `STRLEN` | bytes |
+# | hash | `HLEN` | fields |
+# | list | `LLEN` | elements |
+# | set | `SCARD` | members |
+# | sorted set | `ZCARD` | members |
+#
+# `TYPE key` tells you which probe to use. This is exactly what `redis-cli --bigkeys` does (`--memkeys` uses `MEMORY USAGE` instead).
+
+# %% id="memory-probe"
+def memory_usage_or_none(client, key):
+    """MEMORY USAGE in bytes, or None where the server has no MEMORY command (fakeredis)."""
+    try:
+        return client.memory_usage(key)
+    except redis.ResponseError:  # fakeredis: "unknown command 'memory'"
+        return None
+
+
+def probe(client, key):
+    """(type, size, unit) of one key, without downloading its value."""
+    kind = client.type(key)
+    kind = kind.decode() if isinstance(kind, bytes) else kind
+    if kind == "string":
+        return kind, client.strlen(key), "bytes"
+    if kind == "hash":
+        return kind, client.hlen(key), "fields"
+    return kind, None, "(lists, sets, sorted sets: your turn in exercise 3)"
+
+
+with servers_to_measure() as clients:
+    for label, client in clients.items():
+        client.set("demo:page:home", b"<html>" + b"x" * 2_000, ex=60)
+        client.set("demo:report:2024", b"x" * (3 * ONE_MB), ex=60)
+        fill_hash(client, "demo:wide-hash", 10_000)
+        print(f"on {label}:")
+        for key in ("demo:page:home", "demo:report:2024", "demo:wide-hash"):
+            kind, size, unit = probe(client, key)
+            used = memory_usage_or_none(client, key)
+            shown = f"{used:>12,} bytes" if used is not None else "  not available (fakeredis has no MEMORY command)"
+            print(f"  {key:<18} {kind:<6} {size:>10,} {unit:<7} MEMORY USAGE {shown}")
+        client.unlink("demo:page:home", "demo:report:2024", "demo:wide-hash")
+
+
+# %% [markdown] id="memory-after"
+# Two things to notice on the real server: `MEMORY USAGE` of a string is its length plus a little overhead, and a hash of 10 000 short fields takes far more memory than its field count suggests (each field is an object of its own). `HLEN` tells you *how many* elements a collection has, not how many bytes: use a field-count threshold for collections and a byte threshold for strings.
+
+# %% [markdown] id="hash-how"
+# ## Cure 1: split a big object into a hash
+#
+# A user profile cached as one JSON string must be downloaded and parsed whole, even when the page only needs the display name. Stored as a **hash**, one field per attribute, the page asks for one field with `HGET` and gets only those bytes.
+#
+# The profile below is built by the locked cell: a name, an e-mail, a bio, an avatar image (base64) and an order history, over 1 MB in all.
+
+# %% locked="fixtures"
+# Lesson data (locked): the checks use these too.
+def make_profile(user_id, seed=0):
+    """A realistic user profile: small text fields plus two big ones, over 1 MB in all."""
+    rnd = random.Random(seed * 1000 + user_id)
+    orders = [{"order": f"o-{user_id}-{i}", "total": round(rnd.uniform(5, 200), 2), "items": rnd.randint(1, 9),
+               "note": rnd.randbytes(40).hex()} for i in range(3_500)]  # fmt: skip
+    return {
+        "display_name": f"User {user_id}",
+        "email": f"user{user_id}@example.com",
+        "bio": rnd.randbytes(900).hex(),
+        "avatar_png_b64": base64.b64encode(rnd.randbytes(450_000)).decode(),
+        "order_history_json": json.dumps(orders),
+    }
+
+
+def make_blob(size, seed=0):
+    """`size` bytes of binary data: stands in for an image or a compressed report."""
+    return random.Random(seed).randbytes(size)
+
+
+profile = make_profile(1001)
+print({field: f"{len(value):,} chars" for field, value in profile.items()})
+print(f"as one JSON string: {len(json.dumps(profile)):,} bytes")
+
+
+# %% [markdown] id="bad-good-hash"
+# ### Bad beside good
+#
+# The bad version stores the whole profile as one JSON string (over 1 MB) and reads it all back to show a name. The good version stores a hash and reads one field. Both set a TTL; the hash gets its TTL in the same `MULTI`/`EXEC` transaction as its fields, because `HSET` has no `EX` option.
+
+# %% id="bad-good-hash-code"
+def save_profile_bad(client, user_id, profile):  # ❌ one value of over 1 MB
+    client.set(f"user:{user_id}:profile-json", json.dumps(profile), ex=3600)
+
+
+def display_name_bad(client, user_id):  # ❌ downloads and parses everything for one field
+    return json.loads(client.get(f"user:{user_id}:profile-json"))["display_name"]
+
+
+def save_profile_good(client, user_id, profile):  # ✅ one field per attribute, TTL in the same transaction
+    key = f"user:{user_id}:profile"
+    with client.pipeline(transaction=True) as pipe:
+        pipe.hset(key, mapping=profile)
+        pipe.expire(key, 3600)
+        pipe.execute()
+
+
+def display_name_good(client, user_id):  # ✅ only the bytes of one field cross the wire
+    return client.hget(f"user:{user_id}:profile", "display_name")
+
+
+save_profile_bad(r, 1001, profile)
+save_profile_good(r, 1001, profile)
+print(display_name_bad(r, 1001), "|", display_name_good(r, 1001))
+
+# %% [markdown] id="measure-hash"
+# How much does each read move, and how long does it take? The reply size is what crosses the network; the time includes parsing the JSON, which your application pays on every read.
+
+# %% id="measure-hash-code"
+blob_reply = len(r.get("user:1001:profile-json").encode())
+field_reply = len(r.hget("user:1001:profile", "display_name").encode())
+read_ms = {"GET blob + parse": median_ms(display_name_bad, r, 1001),
+           "HGET one field": median_ms(display_name_good, r, 1001)}  # fmt: skip
+print(f"bytes received: whole blob {blob_reply:,} · one field {field_reply:,} "
+      f"({blob_reply // field_reply:,}× less)")
+print(f"time per read on {lesson_backend().name}: " + " · ".join(f"{k} {v:.3f} ms" for k, v in read_ms.items()))
+r.unlink("user:1001:profile-json", "user:1001:profile")
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 2.6))
+left.barh(["GET blob", "HGET field"], [blob_reply, field_reply], color=["tab:red", "tab:green"])
+left.set_xscale("log")
+left.set_xlabel("bytes received per read (log)")
+right.barh(list(read_ms), list(read_ms.values()), color=["tab:red", "tab:green"])
+right.set_xlabel(f"ms per read ({lesson_backend().name})")
+fig.suptitle(f"Reading a display name from a {blob_reply / ONE_MB:.1f} MB profile")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] id="chunks-how"
+# ## Cure 2: split a big blob into chunks
+#
+# Some values cannot be split by meaning: an image, a PDF, a compressed report. Cut them into numbered **chunks** of at most, say, 512 KB, each its own key under one namespace, plus a small key that says how many chunks there are:
+#
+# ```
+# blob:report-2024:chunks   → "6"
+# blob:report-2024:chunk:0  → bytes 0 … 524 287
+# blob:report-2024:chunk:1  → bytes 524 288 … 1 048 575
+# …
+# ```
+#
+# Write all of them in one pipeline and read all of them in one pipeline: one round trip each way, and no single command holds the server for long. Every key gets the same TTL. One catch: Redis may expire or evict chunks one by one, so a reader that finds a chunk missing must treat the whole blob as a **miss**, never return half a file.
+#
+# You will build this in exercise 2.
+
+# %% [markdown] id="key-length"
+# ## Keys count too: `key-readable` and long keys
+#
+# Lesson 01 asked for readable keys. Long keys hurt in a smaller way than big values, but on every single command: the key is sent with each request, hashed on each lookup, and stored once per entry. A common mistake is to put a whole SQL query or URL into the key. Hash it instead: a SHA-1 hex digest is always 40 characters, so `query:` plus the digest is a short, namespaced key that every service computes the same way.
+
+# %% id="key-length-demo"
+sql = ("SELECT p.id, p.name, p.price, p.stock, c.name AS category FROM products p "
+       "JOIN categories c ON c.id = p.category_id WHERE c.slug = 'books' AND p.price < 20 "
+       "AND p.stock > 0 AND p.published = true ORDER BY p.rating DESC, p.id LIMIT 50 OFFSET 100")
+long_key = f"query:{sql}"
+short_key = f"query:{hashlib.sha1(sql.encode()).hexdigest()}"
+
+with servers_to_measure() as clients:
+    for label, client in clients.items():
+        print(f"on {label}:")
+        for key in (long_key, short_key):
+            client.set(key, "[...50 rows...]", ex=300)
+            used = memory_usage_or_none(client, key)
+            client.unlink(key)
+            shown = f"{used:>4} bytes" if used is not None else "n/a (fakeredis)"
+            print(f"  {len(key):>4}-char key · MEMORY USAGE {shown} · {key if len(key) <= 60 else key[:60] + '…'}")
+
+for key in (long_key, short_key):
+    found = checks.keys_readable([key])
+    print(f"keys_readable on the {len(key)}-char key:", "; ".join(f.expected for f in found) or "no findings")
+print(f"a million cached queries: about {len(long_key) - len(short_key):,} MB more, just for the long keys")
+
+
+# %% [markdown] id="ex1-task"
+# ## Exercise 1 · A profile as a hash
+#
+# **Goal:** cache a big profile so that one attribute can be read without the rest.
+#
+# Write two functions:
+#
+# - `save_profile(r, user_id, profile, ttl=3600)` stores `profile` (a dict of strings, over 1 MB in all, like the one above) as the hash `user:<user_id>:profile`, **one field per attribute**, with a TTL of `ttl` seconds set in the **same `MULTI`/`EXEC` transaction** as the fields.
+# - `profile_field(r, user_id, field)` returns that one field's value (or `None` when it is missing) **without downloading the other fields**.
+#
+# ```python
+# >>> save_profile(r, 7, make_profile(7))
+# >>> profile_field(r, 7, "display_name")
+# 'User 7'
+# >>> r.type("user:7:profile"), r.ttl("user:7:profile")
+# ('hash', 3600)
+# ```
+
+# %% answer="l04-profile-hash"
+def save_profile(r, user_id, profile, ttl=3600):
+    ### BEGIN SOLUTION
+    key = f"user:{user_id}:profile"
+    with r.pipeline(transaction=True) as pipe:
+        pipe.hset(key, mapping=profile)
+        pipe.expire(key, ttl)
+        pipe.execute()
+    ### END SOLUTION
+
+
+def profile_field(r, user_id, field):
+    ### BEGIN SOLUTION
+    return r.hget(f"user:{user_id}:profile", field)
+    ### END SOLUTION
+
+
+# %% check
+spy = grading_spy("user:900*")
+client, plain = spy.client(), spy.backend.client()
+
+
+def stored_hash(key):
+    return plain.hgetall(key) if plain.type(key) == "hash" else {}
+
+
+expected = make_profile(9001)
+ex.call(save_profile, client, 9001, expected)
+key = "user:9001:profile"
+kind = plain.type(key)
+ex.expect(kind == "hash", "key-size-limit", expected=f"`{key}` stored as a hash", got=f"`{key}` is of type {kind}",
+          hint="Use `hset(key, mapping=profile)`: one hash field per attribute.")
+ex.check(checks.values_under_limit(spy.commands, ONE_MB))
+if kind != "hash":
+    ex.verdict()  # nothing more to check until the profile is a hash
+fields = {a for c in spy.named("HSET", "HMSET") if c.key == key for a in c.arg_text()[1::2]}
+ex.expect(fields == set(expected), "key-size-limit", expected=f"one field per attribute: {sorted(expected)}",
+          got=f"fields written: {sorted(fields)[:6]}", hint="Pass the profile dict itself as `mapping=`.")
+stored = stored_hash(key)
+ex.expect(stored == expected, "key-size-limit", expected="the hash to hold exactly the profile's values",
+          got=f"{len(stored)} fields, {sum(stored.get(f) == v for f, v in expected.items())} equal to the profile's")
+ex.check(checks.writes_have_ttl(spy.commands))
+ttl = plain.ttl(key)
+ex.expect(0 < ttl <= 3600, "ttl-always", expected=f"a TTL of 3600 s on `{key}`", got=f"TTL {ttl}")
+spy.clear()
+name = ex.call(profile_field, client, 9001, "display_name")
+ex.expect(name == "User 9001", "key-size-limit", expected="'User 9001'", got=repr(name))
+downloads = [str(c)[:60] for c in spy.commands if c.name not in ("HGET", "HMGET")]
+ex.expect(not downloads, "key-size-limit", expected="one field read with HGET (or HMGET)",
+          got=f"commands sent: {downloads or spy.names()}",
+          hint="`r.hget(key, field)` returns one field; HGETALL or GET would download the whole profile.")
+### BEGIN HIDDEN TESTS
+if not ex.passed:
+    ex.verdict()  # report the visible findings first
+other = make_profile(9002, seed=5)
+other["theme"] = "dark"
+ex.call(save_profile, client, 9002, other, 120)
+ex.expect(stored_hash("user:9002:profile") == other, "key-size-limit",
+          expected="any profile stored field by field (a new profile with a `theme` field)",
+          got=f"fields {sorted(stored_hash('user:9002:profile'))[:6]}")
+ttl = plain.ttl("user:9002:profile")
+ex.expect(0 < ttl <= 120, "ttl-always", expected="the `ttl` argument used (120 s)", got=f"TTL {ttl}")
+spy.clear()
+theme = ex.call(profile_field, client, 9002, "theme")
+missing = ex.call(profile_field, client, 9002, "no-such-field")
+ex.expect(theme == "dark" and missing is None, "key-size-limit",
+          expected="'dark' for `theme` and None for a missing field", got=f"{theme!r} and {missing!r}")
+downloads = [c.name for c in spy.commands if c.name not in ("HGET", "HMGET")]
+ex.expect(not downloads, "key-size-limit", expected="fields read with HGET/HMGET only", got=f"{downloads}")
+ex.check(checks.writes_have_ttl(spy.commands))
+ex.check(checks.keys_namespaced(["user:9001:profile", "user:9002:profile"] + checks.written_keys(spy.commands)))
+plain.unlink("user:9001:profile", "user:9002:profile")
+### END HIDDEN TESTS
+ex.verdict()
+
+# %% [markdown] id="hint-ex1"
+# Stuck? Run the cell below for a hint; run it again for the next one.
+
+# %% hints
+
+# %% [markdown] id="ex2-task"
+# ## Exercise 2 · Chunk a big blob
+#
+# **Goal:** cache a 3 MB binary blob without any value over the chunk size, and read it back whole or not at all.
+#
+# Write two functions (`CHUNK_SIZE` is 512 KB):
+#
+# - `save_blob(r, name, data, chunk_size=CHUNK_SIZE, ttl=3600)` stores the bytes `data` as chunks of **at most `chunk_size` bytes** under `blob:<name>:chunk:0`, `blob:<name>:chunk:1`, …, and the number of chunks under `blob:<name>:chunks`. Every key gets a TTL of `ttl` seconds. Return the number of chunks.
+# - `load_blob(r, name)` returns the whole `data` as bytes, or `None` when the blob is not cached **or any chunk is missing** (a chunk can expire or be evicted on its own).
+#
+# The check passes a client made with `decode_responses=False`, so `GET` returns bytes.
+#
+# ```python
+# >>> save_blob(rb, "report-2024", make_blob(3 * ONE_MB))
+# 6
+# >>> load_blob(rb, "report-2024") == make_blob(3 * ONE_MB)
+# True
+# >>> load_blob(rb, "never-saved") is None
+# True
+# ```
+
+# %% answer="l04-chunked-blob"
+CHUNK_SIZE = 512 * 1024
+
+
+def save_blob(r, name, data, chunk_size=CHUNK_SIZE, ttl=3600):
+    ### BEGIN SOLUTION
+    count = math.ceil(len(data) / chunk_size)
+    with r.pipeline(transaction=False) as pipe:
+        for i in range(count):
+            pipe.set(f"blob:{name}:chunk:{i}", data[i * chunk_size : (i + 1) * chunk_size], ex=ttl)
+        pipe.set(f"blob:{name}:chunks", count, ex=ttl)
+        pipe.execute()
+    return count
+    ### END SOLUTION
+
+
+def load_blob(r, name):
+    ### BEGIN SOLUTION
+    count = r.get(f"blob:{name}:chunks")
+    if count is None:
+        return None
+    with r.pipeline(transaction=False) as pipe:
+        for i in range(int(count)):
+            pipe.get(f"blob:{name}:chunk:{i}")
+        chunks = pipe.execute()
+    if any(chunk is None for chunk in chunks):
+        return None
+    return b"".join(chunks)
+    ### END SOLUTION
+
+
+# %% check
+spy = grading_spy("blob:grading-*")
+client, plain = spy.client(decode_responses=False), spy.backend.client(decode_responses=False)
+text = spy.backend.client()
+
+
+def described(value):
+    size = f" of {len(value):,} bytes" if isinstance(value, bytes | str) else ""
+    return f"{type(value).__name__}{size}"
+
+
+data = make_blob(3 * ONE_MB, seed=42)
+count = ex.call(save_blob, client, "grading-report", data)
+ex.expect(count == 6, "key-size-limit", expected="6 chunks of 512 KB for 3 MB", got=repr(count))
+ex.check(checks.values_under_limit(spy.commands, 512 * 1024))
+ex.check(checks.keys_namespaced(checks.written_keys(spy.commands)))
+wanted = ["blob:grading-report:chunks"] + [f"blob:grading-report:chunk:{i}" for i in range(6)]
+missing = [k for k in wanted if not plain.exists(k)]
+ex.expect(not missing, "key-namespace",
+          expected="keys `blob:grading-report:chunks` and `blob:grading-report:chunk:0` … `:chunk:5`",
+          got=f"missing {', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}; written: "
+              + ", ".join(f"`{k}`" for k in checks.written_keys(spy.commands)[:3]))  # fmt: skip
+# Keys left without a TTL first (a short message); then TTLs set apart from the write. One finding is enough.
+ex.check((checks.keys_without_ttl(text, "blob:grading-report:*") or checks.writes_have_ttl(spy.commands))[:1])
+back = ex.call(load_blob, client, "grading-report")
+ex.expect(back == data, "key-size-limit", expected="the same 3,145,728 bytes back",
+          got=described(back) + (" (different content)" if isinstance(back, bytes) and len(back) == len(data) else ""))
+nothing = ex.call(load_blob, client, "grading-never-saved")
+ex.expect(nothing is None, "key-size-limit", expected="None for a blob that was never saved", got=described(nothing))
+### BEGIN HIDDEN TESTS
+if not ex.passed:
+    ex.verdict()  # report the visible findings first
+spy.clear()
+odd = make_blob(1_000_001, seed=7)
+count = ex.call(save_blob, client, "grading-odd", odd, 200_000, 90)
+ex.expect(count == 6, "key-size-limit", expected="ceil(1,000,001 / 200,000) = 6 chunks for chunk_size=200_000",
+          got=f"{count!r} chunks")
+ex.check(checks.values_under_limit(spy.commands, 200_000))
+ex.check(checks.writes_have_ttl(spy.commands)[:1])
+ex.check(checks.keys_namespaced(checks.written_keys(spy.commands)))
+ttls = [plain.ttl(k) for k in plain.scan_iter(match="blob:grading-odd:*")]
+ex.expect(ttls and all(0 < t <= 90 for t in ttls), "ttl-always", expected="every key with the `ttl` argument (90 s)",
+          got=f"TTLs {sorted(set(ttls))[:5]}")
+back = ex.call(load_blob, client, "grading-odd")
+ex.expect(back == odd, "key-size-limit", expected="the same 1,000,001 bytes back", got=described(back))
+plain.unlink("blob:grading-odd:chunk:3")
+half = ex.call(load_blob, client, "grading-odd")
+ex.expect(half is None, "key-size-limit", expected="None when one chunk has expired (never half a blob)",
+          got=described(half))
+ex.check(checks.no_keys_command(spy.commands))
+for leftover in ("blob:grading-report:*", "blob:grading-odd:*"):
+    keys = list(plain.scan_iter(match=leftover))
+    if keys:
+        plain.unlink(*keys)
+### END HIDDEN TESTS
+ex.verdict()
+
+
+# %% [markdown] id="hint-ex2"
+# Stuck? Run the cell below for a hint; run it again for the next one.
+
+# %% hints
+
+# %% [markdown] id="finder-how"
+# ## Finding big keys without blocking the server
+#
+# To audit a keyspace you must visit every key. `KEYS *` would do that in one blocking call (Lesson 03, `cmd-scan-not-keys`); `SCAN` does it a page at a time. For each key, ask `TYPE`, then the matching length probe from the table above. Never `GET` a value to measure it: downloading the big value is the very cost you are trying to find.
+#
+# ```python
+# # ❌ one blocking call over the whole keyspace, then every value downloaded just to measure it
+# for key in r.keys("*"):
+#     size = len(r.get(key))
+#
+# # ✅ a page at a time, and the server measures: only a number comes back
+# for key in r.scan_iter(match="page:*", count=500):
+#     if r.type(key) == "string":
+#         size = r.strlen(key)
+# ```
+#
+# Faster still, with a pipeline per page: queue the `TYPE` of every key on the page, run it, then queue the right length probe for each. (`redis-cli --bigkeys -i 0.1` does the same from a terminal, sleeping 0.1 s between pages so production traffic keeps flowing.)
+
+# %% [markdown] id="ex3-task"
+# ## Exercise 3 · A big-key finder
+#
+# **Goal:** report the keys matching a pattern that break a size budget, the way `redis-cli --bigkeys` would.
+#
+# Write `find_big_keys(r, match, max_bytes, max_items)`. Visit the keys matching `match` with **SCAN** and return a dict `{key: size}` of the keys whose size is **over** the budget:
+#
+# - a **string** is big when its `STRLEN` is greater than `max_bytes`;
+# - a **hash, list, set or sorted set** is big when its element count (`HLEN`, `LLEN`, `SCARD`, `ZCARD`) is greater than `max_items`.
+#
+# A key **exactly at** the budget is within it, so it is not reported. Do not download any value.
+#
+# ```python
+# >>> r.set("catalog:page:1", "x" * 20_000, ex=60); r.set("catalog:page:2", "x" * 10, ex=60)
+# >>> find_big_keys(r, "catalog:*", max_bytes=10_000, max_items=100)
+# {'catalog:page:1': 20000}
+# ```
+
+# %% answer="l04-big-key-finder"
+def find_big_keys(r, match, max_bytes, max_items):
+    ### BEGIN SOLUTION
+    probes = {"string": "STRLEN", "hash": "HLEN", "list": "LLEN", "set": "SCARD", "zset": "ZCARD"}
+    big = {}
+    cursor = 0
+    while True:
+        cursor, keys = r.scan(cursor, match=match, count=200)
+        if keys:
+            with r.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.type(key)
+                kinds = pipe.execute()
+                measured = [(k, t) for k, t in zip(keys, kinds, strict=True) if t in probes]
+                for key, kind in measured:
+                    pipe.execute_command(probes[kind], key)
+                sizes = pipe.execute()
+            for (key, kind), size in zip(measured, sizes, strict=True):
+                limit = max_bytes if kind == "string" else max_items
+                if size > limit:
+                    big[key] = size
+        if cursor == 0:
+            return big
+    ### END SOLUTION
+
+
+# %% check
+spy = grading_spy("audit:*", "elsewhere:*")
+client, plain = spy.client(), spy.backend.client()
+with plain.pipeline(transaction=False) as pipe:
+    for i in range(60):  # small keys: more than one SCAN page
+        pipe.set(f"audit:small:{i}", "x" * 100, ex=300)
+    pipe.set("audit:page:huge", "x" * 20_000, ex=300)
+    pipe.set("audit:page:at-limit", "x" * 10_000, ex=300)
+    pipe.set("audit:page:just-over", "x" * 10_001, ex=300)
+    pipe.hset("audit:user:wide", mapping={f"f{i}": "v" for i in range(150)})
+    pipe.hset("audit:user:at-limit", mapping={f"f{i}": "v" for i in range(100)})
+    pipe.expire("audit:user:wide", 300).expire("audit:user:at-limit", 300)
+    pipe.set("elsewhere:page:huge", "x" * 50_000, ex=300)
+    pipe.execute()
+expected = {"audit:page:huge": 20_000, "audit:page:just-over": 10_001, "audit:user:wide": 150}
+found = ex.call(find_big_keys, client, "audit:*", 10_000, 100)
+ex.expect(found == expected, "key-size-limit", expected=f"{expected}", got=f"{found}"[:300],
+          hint="Over means `size > limit`: keys exactly at the limit stay out; only keys matching `match` count.")
+ex.check(checks.no_keys_command(spy.commands))
+ex.expect("SCAN" in spy.names(), "cmd-scan-not-keys", expected="keys visited with SCAN",
+          got=f"commands sent: {sorted(set(spy.names()))}")
+### BEGIN HIDDEN TESTS
+if not ex.passed:
+    ex.verdict()  # report the visible findings first
+downloads = sorted({c.name for c in spy.commands} & {"GET", "MGET", "HGETALL", "HVALS", "HKEYS", "LRANGE",
+                                                     "SMEMBERS", "ZRANGE", "DUMP", "GETRANGE", "HSCAN"})  # fmt: skip
+ex.expect(not downloads, "key-size-limit", expected="sizes measured with TYPE + STRLEN/HLEN/LLEN/SCARD/ZCARD",
+          got=f"values downloaded with {downloads}", hint="Downloading a big value to measure it is the cost itself.")
+with plain.pipeline(transaction=False) as pipe:
+    pipe.rpush("audit:queue:jobs", *range(101))
+    pipe.sadd("audit:tags:all", *range(100))
+    pipe.zadd("audit:scores:board", {f"p{i}": i for i in range(250)})
+    pipe.execute()
+expected.update({"audit:queue:jobs": 101, "audit:scores:board": 250})
+found = ex.call(find_big_keys, client, "audit:*", 10_000, 100)
+ex.expect(found == expected, "key-size-limit", expected=f"lists, sets and sorted sets measured too: {expected}",
+          got=f"{found}"[:300])
+found = ex.call(find_big_keys, client, "audit:*", 15_000, 149)
+wanted = {"audit:page:huge": 20_000, "audit:user:wide": 150, "audit:scores:board": 250}
+ex.expect(found == wanted, "key-size-limit", expected=f"the limits passed in used (15,000 bytes, 149 items): {wanted}",
+          got=f"{found}"[:300])
+ex.check(checks.no_keys_command(spy.commands))
+keys = list(plain.scan_iter(match="audit:*")) + ["elsewhere:page:huge"]
+plain.unlink(*keys)
+### END HIDDEN TESTS
+ex.verdict()
+
+
+# %% [markdown] id="hint-ex3"
+# Stuck? Run the cell below for a hint; run it again for the next one.
+
+# %% hints
+
+# %% [markdown] id="ex4-task"
+# ## Exercise 4 · A short key for a long query
+#
+# **Goal:** cache a query result under a key every service can compute, short whatever the query.
+#
+# Write `cache_query(r, sql, result, ttl=300)`. It stores the string `result` under the key `query:<sha1>`, where `<sha1>` is the SHA-1 hex digest of the UTF-8 bytes of `sql`, with a TTL of `ttl` seconds, and returns the key.
+#
+# ```python
+# >>> cache_query(r, "SELECT 1", "[[1]]")
+# 'query:42364a017b73ef516a0eca9827e6fa00623257ee'
+# ```
+
+# %% answer="l04-query-key"
+def cache_query(r, sql, result, ttl=300):
+    ### BEGIN SOLUTION
+    key = f"query:{hashlib.sha1(sql.encode('utf-8')).hexdigest()}"
+    r.set(key, result, ex=ttl)
+    return key
+    ### END SOLUTION
+
+
+# %% check
+spy = grading_spy("query:*")
+client, plain = spy.client(), spy.backend.client()
+key = ex.call(cache_query, client, sql, "[...50 rows...]")
+want = "query:" + hashlib.sha1(sql.encode("utf-8")).hexdigest()
+ex.expect(key == want, "key-readable", expected=f"'{want}'", got=repr(key)[:80],
+          hint="`hashlib.sha1(sql.encode('utf-8')).hexdigest()` is 40 characters, whatever the query.")
+ex.check(checks.keys_readable(checks.written_keys(spy.commands)))
+ex.expect(plain.get(want) == "[...50 rows...]", "key-readable", expected=f"the result stored at `{want}`",
+          got=f"keys written: {[k[:60] for k in checks.written_keys(spy.commands)[:2]]}")
+ex.check(checks.writes_have_ttl(spy.commands))
+### BEGIN HIDDEN TESTS
+if not ex.passed:
+    ex.verdict()  # report the visible findings first
+other_sql = "SELECT * FROM orders WHERE customer_id = 42 AND status IN ('paid', 'shipped') ORDER BY created_at DESC"
+key = ex.call(cache_query, client, other_sql, "[]", 60)
+want = "query:" + hashlib.sha1(other_sql.encode("utf-8")).hexdigest()
+ex.expect(key == want and plain.get(want) == "[]", "key-readable", expected=f"any query hashed: '{want}'",
+          got=repr(key)[:80])
+ttl = plain.ttl(want)
+ex.expect(0 < ttl <= 60, "ttl-always", expected="the `ttl` argument used (60 s)", got=f"TTL {ttl}")
+ex.check(checks.keys_namespaced(checks.written_keys(spy.commands)))
+ex.check(checks.keys_readable(checks.written_keys(spy.commands)))
+plain.unlink(*checks.written_keys(spy.commands))
+### END HIDDEN TESTS
+ex.verdict()
+
+
+# %% [markdown] id="hint-ex4"
+# Stuck? Run the cell below for a hint; run it again for the next one.
+
+# %% hints
+
+# %% [markdown] id="kata-task"
+# ## Review kata · Spot the violation
+#
+# A teammate's pull request caches monthly reports and search pages. Read it as a reviewer.
+#
+# ```python
+# def cache_report(r, report_id, report):               # report: a dict, about 5 MB as JSON
+#     r.set(f"report:{report_id}", json.dumps(report))
+#
+#
+# def report_title(r, report_id):
+#     return json.loads(r.get(f"report:{report_id}"))["title"]
+#
+#
+# def cache_search(r, query_text, html):                # query_text: what the user typed, any length
+#     r.set(f"search:{query_text}", html, ex=120)
+#
+#
+# def drop_reports(r):
+#     for key in r.keys("report:*"):
+#         r.unlink(key)
+# ```
+#
+# Which standards does it break? Return the set of standard ids from `kata_violations()`. Choose among those you have met so far: `ttl-always`, `key-namespace`, `key-readable`, `key-no-numbered-db`, `key-size-limit`, `cmd-scan-not-keys`. The check says how many you have spotted and which of your answers the snippet keeps, but not which ones you missed.
+
+# %% answer="l04-kata"
+def kata_violations():
+    ### BEGIN SOLUTION
+    return {"key-size-limit", "ttl-always", "key-readable", "cmd-scan-not-keys"}
+    ### END SOLUTION
+
+
+# %% check
+spotted = ex.call(kata_violations)
+ex.kata(spotted)
+ex.verdict()
+
+# %% [markdown] id="hint-kata"
+# Stuck? Run the cell below for a hint; run it again for the next one.
+
+# %% hints
+
+# %% [markdown] id="recap"
+# ## Recap
+#
+# - **`key-size-limit`**: keep every value under 1 MB. Split objects into hash fields (`HSET` + `EXPIRE` in one `MULTI`/`EXEC`, read with `HGET`), split blobs into namespaced chunks (all-or-nothing on read), and free big keys with `UNLINK`, not `DEL`.
+# - **Measuring size**: `TYPE`, then `STRLEN` (bytes) or `HLEN`/`LLEN`/`SCARD`/`ZCARD` (elements); `MEMORY USAGE` on a real server. Walk the keyspace with `SCAN`, never `KEYS`, and never `GET` a value to measure it.
+# - **`key-readable`**: keys stay short; hash long parts (`query:<sha1>`) instead of embedding a query or URL.
+# - Every write still carries a TTL (`ttl-always`) under a namespaced key (`key-namespace`).
+#
+# **Next:** [Lesson 05 · Connections and errors](../05-connections/05-connections.ipynb): reuse connections through a pool, and keep a Redis outage from becoming an application outage.
+
+# %% [markdown] id="progress-intro"
+# ## Your progress in this lesson
+
+# %% id="progress"
+from autograder.feedback_widgets import show_progress
+
+show_progress("04-big-keys")

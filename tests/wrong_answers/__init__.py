@@ -1,1 +1,0 @@
-"""Plausible wrong answers, one module per lesson, each a list named WRONG of support.notebooks.Wrong."""
