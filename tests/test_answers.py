@@ -13,7 +13,9 @@ from autograder.authoring.build import all_answers
 from autograder.exercises import exercise_catalog
 from autograder.standards import standard
 
-WRONG = [a for a in all_answers() if not a.valid]
+ANSWERS = all_answers()
+WRONG = [a for a in ANSWERS if not a.valid]
+VALID = [a for a in ANSWERS if a.valid]
 
 
 class LessonKernels:
@@ -48,15 +50,29 @@ def test_every_exercise_has_a_wrong_answer():
     assert not missing, f"exercises without a plausible wrong answer under test: {missing}"
 
 
-def _check_wrong_answer(kernel, nb, wrong):
-    answer = cell_by_id(nb, f"{wrong.exercise}-answer")
-    check = cell_by_id(nb, wrong.exercise)
+def _run_check_with(kernel, nb, answer):
+    """Run ``answer`` in place of the reference answer cell, then the exercise's check; restore the reference."""
+    reference = cell_by_id(nb, f"{answer.exercise}-answer")
+    check = cell_by_id(nb, answer.exercise)
     try:
-        defined = kernel.run(wrong.source)
-        assert defined.error is None, f"the wrong answer itself does not run: {defined.text}"
-        graded = kernel.run(check.source)
+        defined = kernel.run(answer.source)
+        assert defined.error is None, f"the answer itself does not run: {defined.text}"
+        return kernel.run(check.source)
     finally:
-        kernel.run(answer.source)
+        kernel.run(reference.source)
+
+
+def _check_valid_answer(kernel, nb, valid):
+    graded = _run_check_with(kernel, nb, valid)
+    assert graded.error is None, f"{valid} was rejected:\n{graded.stdout}\n{graded.error}"
+    results = [o["data"]["text/plain"] for o in graded.outputs if "execution_count" in o and "data" in o]
+    if results:  # graded per standard: full marks
+        assert float(results[-1]) == exercise_catalog()[valid.exercise].points, f"{valid}:\n{graded.stdout}"
+    assert not graded.stderr, f"{valid}: the check wrote to stderr (nbgrader would score it 0): {graded.stderr}"
+
+
+def _check_wrong_answer(kernel, nb, wrong):
+    graded = _run_check_with(kernel, nb, wrong)
     if wrong.points is None:
         assert graded.error is not None, f"{wrong} was accepted:\n{graded.stdout}"
         assert graded.error[0] == "ExerciseFailed", f"{wrong} crashed the check instead of failing it: {graded.text}"
@@ -70,6 +86,20 @@ def _check_wrong_answer(kernel, nb, wrong):
     assert named, f"{wrong}: feedback does not name {wrong.standard}:\n{graded.stdout}"
     assert "expected:" in graded.stdout and "got:" in graded.stdout
     assert not graded.stderr, f"{wrong}: the check wrote to stderr (nbgrader would score it 0): {graded.stderr}"
+
+
+@pytest.mark.parametrize("valid", VALID, ids=str)
+def test_valid_answer_passes_on_fakeredis(valid, lesson_kernels):
+    kernel, nb = lesson_kernels.get(exercise_catalog()[valid.exercise].lesson, "fake", {})
+    _check_valid_answer(kernel, nb, valid)
+
+
+@pytest.mark.real_redis
+@pytest.mark.parametrize("valid", VALID, ids=str)
+def test_valid_answer_passes_on_real_redis(valid, lesson_kernels, real_redis):
+    lesson = exercise_catalog()[valid.exercise].lesson
+    kernel, nb = lesson_kernels.get(lesson, "real", {"REDIS_URL": real_redis.url})
+    _check_valid_answer(kernel, nb, valid)
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=str)
