@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from support.required import missing
 
 from autograder.labkit import backend_from_env, running_redis_server
 
@@ -15,7 +16,7 @@ REDIS_SERVER_MISSING = (
 def real_redis():
     """A throwaway redis-server for this test session (one per xdist worker)."""
     if shutil.which("redis-server") is None:
-        pytest.skip(REDIS_SERVER_MISSING)
+        missing(REDIS_SERVER_MISSING)
     with running_redis_server() as server:
         yield server
 

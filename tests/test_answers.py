@@ -1,17 +1,27 @@
-"""Plausible wrong answers lose the marks, with a message naming the standard they break.
+"""Every answer in ``content/<lesson>/answers.py`` gets the verdict it should, and the same verdict twice.
 
-The answers live beside each lesson in ``content/<lesson>/answers.py``. One live kernel per lesson and backend
-runs the solution notebook once; each answer then replaces its exercise's answer cell, the locked check cell
-(hidden tests included) runs, and the reference answer is restored.
+Wrong answers lose the marks with a message naming the standard they break; valid alternatives (other idioms,
+other structure) pass with full marks. One live kernel per lesson and backend runs the solution notebook once;
+each answer then replaces its exercise's answer cell and the exercise's check runs twice:
+
+- the graded form (the solution notebook's check cell, hidden tests inline: what nbgrader runs), and
+- the learner's form (the released lesson's check cell, no hidden tests: the harness runs them from
+  ``solutions/`` before the verdict).
+
+Both must give the same verdict (pass/fail, and the same partial credit): a local PASS is the graded PASS. The
+learner's form is run on fakeredis, for exercises whose check has hidden cases (without any, the two forms are
+the same code); the hidden-cases mechanism does not depend on the backend.
 """
 
+from dataclasses import dataclass
+
 import pytest
-from support.kernel import LiveKernel
-from support.notebooks import cell_by_id, read, solution_path
+from support.kernel import CellRun, LiveKernel
+from support.notebooks import cell_by_id, lesson_path, read, solution_path
 
 from autograder.authoring.build import all_answers
-from autograder.exercises import exercise_catalog
-from autograder.standards import standard
+from autograder.catalog.exercises import exercise_catalog
+from autograder.checks.findings import CORRECTNESS, group_of
 
 ANSWERS = all_answers()
 WRONG = [a for a in ANSWERS if not a.valid]
@@ -22,18 +32,18 @@ class LessonKernels:
     """Kernels with a lesson's solution already run, one per (lesson, backend), reused across tests."""
 
     def __init__(self):
-        self.kernels: dict[tuple[str, str], tuple[LiveKernel, object]] = {}
+        self.kernels: dict[tuple[str, str], tuple[LiveKernel, object, object]] = {}
 
     def get(self, lesson: str, backend: str, env: dict[str, str]):
         if (lesson, backend) not in self.kernels:
             nb = read(solution_path(lesson))
             kernel = LiveKernel(cwd=str(solution_path(lesson).parent), env=env)
             kernel.run_notebook(nb)
-            self.kernels[(lesson, backend)] = (kernel, nb)
+            self.kernels[(lesson, backend)] = (kernel, nb, read(lesson_path(lesson)))
         return self.kernels[(lesson, backend)]
 
     def close(self):
-        for kernel, _ in self.kernels.values():
+        for kernel, _, _ in self.kernels.values():
             kernel.close()
 
 
@@ -44,73 +54,99 @@ def lesson_kernels():
     kernels.close()
 
 
-def test_every_exercise_has_a_wrong_answer():
-    covered = {w.exercise for w in WRONG}
-    missing = sorted(set(exercise_catalog()) - covered)
-    assert not missing, f"exercises without a plausible wrong answer under test: {missing}"
+@dataclass
+class Verdict:
+    run: CellRun
+    passed: bool
+    points: float | None  # the partial credit a per-standard check shows, else None
+
+    @classmethod
+    def of(cls, run: CellRun) -> "Verdict":
+        results = [o["data"]["text/plain"] for o in run.outputs if "execution_count" in o and "data" in o]
+        return cls(run, run.error is None, float(results[-1]) if results else None)
 
 
-def _run_check_with(kernel, nb, answer):
-    """Run ``answer`` in place of the reference answer cell, then the exercise's check; restore the reference."""
-    reference = cell_by_id(nb, f"{answer.exercise}-answer")
-    check = cell_by_id(nb, answer.exercise)
+def _judge(kernel, solution_nb, lesson_nb, answer, *, local_form: bool) -> tuple[Verdict, Verdict]:
+    """(graded, local) verdicts of ``answer``; the reference answer is restored afterwards."""
+    reference = cell_by_id(solution_nb, f"{answer.exercise}-answer")
     try:
         defined = kernel.run(answer.source)
         assert defined.error is None, f"the answer itself does not run: {defined.text}"
-        return kernel.run(check.source)
+        graded = Verdict.of(kernel.run(cell_by_id(solution_nb, answer.exercise).source))
+        local = graded
+        if local_form and exercise_catalog()[answer.exercise].hidden_cases:
+            local = Verdict.of(kernel.run(cell_by_id(lesson_nb, answer.exercise).source))
     finally:
         kernel.run(reference.source)
+    assert (graded.passed, graded.points) == (local.passed, local.points), (
+        f"{answer}: graded {graded.passed}/{graded.points} but local {local.passed}/{local.points}:\n"
+        f"graded:\n{graded.run.stdout}\nlocal:\n{local.run.stdout}"
+    )
+    return graded, local
 
 
-def _check_valid_answer(kernel, nb, valid):
-    graded = _run_check_with(kernel, nb, valid)
-    assert graded.error is None, f"{valid} was rejected:\n{graded.stdout}\n{graded.error}"
-    results = [o["data"]["text/plain"] for o in graded.outputs if "execution_count" in o and "data" in o]
-    if results:  # graded per standard: full marks
-        assert float(results[-1]) == exercise_catalog()[valid.exercise].points, f"{valid}:\n{graded.stdout}"
-    assert not graded.stderr, f"{valid}: the check wrote to stderr (nbgrader would score it 0): {graded.stderr}"
+def _check_valid_answer(kernel, solution_nb, lesson_nb, valid, local_form=True):
+    graded, _ = _judge(kernel, solution_nb, lesson_nb, valid, local_form=local_form)
+    run = graded.run
+    assert graded.passed, f"{valid} was rejected:\n{run.stdout}\n{run.error}"
+    if graded.points is not None:  # graded per standard: full marks
+        assert graded.points == exercise_catalog()[valid.exercise].points, f"{valid}:\n{run.stdout}"
+    assert not run.stderr, f"{valid}: the check wrote to stderr (nbgrader would score it 0): {run.stderr}"
 
 
-def _check_wrong_answer(kernel, nb, wrong):
-    graded = _run_check_with(kernel, nb, wrong)
+def _check_wrong_answer(kernel, solution_nb, lesson_nb, wrong, local_form=True):
+    graded, local = _judge(kernel, solution_nb, lesson_nb, wrong, local_form=local_form)
+    run = graded.run
     if wrong.points is None:
-        assert graded.error is not None, f"{wrong} was accepted:\n{graded.stdout}"
-        assert graded.error[0] == "ExerciseFailed", f"{wrong} crashed the check instead of failing it: {graded.text}"
+        assert not graded.passed, f"{wrong} was accepted:\n{run.stdout}"
+        assert run.error[0] == "ExerciseFailed", f"{wrong} crashed the check instead of failing it: {run.text}"
     else:  # graded per standard: the cell runs to its last expression, the partial credit nbgrader reads
-        assert graded.error is None, f"{wrong} crashed the check: {graded.text}"
-        results = [o["data"]["text/plain"] for o in graded.outputs if "execution_count" in o and "data" in o]
-        assert results, f"{wrong}: the check cell showed no score:\n{graded.stdout}"
-        assert float(results[-1]) == wrong.points, f"{wrong} scored {results[-1]}, not {wrong.points}:\n{graded.stdout}"
+        assert graded.passed, f"{wrong} crashed the check: {run.text}"
+        assert graded.points is not None, f"{wrong}: the check cell showed no score:\n{run.stdout}"
+        assert graded.points == wrong.points, f"{wrong} scored {graded.points}, not {wrong.points}:\n{run.stdout}"
     # A kata's unspotted violation is named by group only ("[? · client]"), so feedback never gives it away.
-    named = f"[{wrong.standard}]" in graded.stdout or f"[? · {standard(wrong.standard).group}]" in graded.stdout
-    assert named, f"{wrong}: feedback does not name {wrong.standard}:\n{graded.stdout}"
-    assert "expected:" in graded.stdout and "got:" in graded.stdout
-    assert not graded.stderr, f"{wrong}: the check wrote to stderr (nbgrader would score it 0): {graded.stderr}"
+    group = group_of(wrong.standard)
+    for verdict in (graded, local):
+        out = verdict.run.stdout
+        # Named by an essential finding (one that fails the exercise), not by a passing remark.
+        named = f"essential · [{wrong.standard}]" in out or (
+            wrong.standard != CORRECTNESS and f"essential · [? · {group}]" in out
+        )
+        assert named, f"{wrong}: feedback does not name {wrong.standard}:\n{out}"
+        assert "expected:" in out and "got:" in out
+        assert not verdict.run.stderr, f"{wrong}: the check wrote to stderr (nbgrader scores 0): {verdict.run.stderr}"
+
+
+def test_every_exercise_has_wrong_answers_and_valid_alternatives():
+    wrong = {w.exercise for w in WRONG}
+    missing = sorted(set(exercise_catalog()) - wrong)
+    assert not missing, f"exercises without a plausible wrong answer under test: {missing}"
+    valid = [v.exercise for v in VALID]
+    few = sorted(e for e in exercise_catalog() if valid.count(e) < 2)
+    assert not few, f"exercises with fewer than two valid alternatives under test: {few}"
+
+
+def _lesson(answer) -> str:
+    return exercise_catalog()[answer.exercise].lesson
 
 
 @pytest.mark.parametrize("valid", VALID, ids=str)
 def test_valid_answer_passes_on_fakeredis(valid, lesson_kernels):
-    kernel, nb = lesson_kernels.get(exercise_catalog()[valid.exercise].lesson, "fake", {})
-    _check_valid_answer(kernel, nb, valid)
+    _check_valid_answer(*lesson_kernels.get(_lesson(valid), "fake", {}), valid)
 
 
 @pytest.mark.real_redis
 @pytest.mark.parametrize("valid", VALID, ids=str)
 def test_valid_answer_passes_on_real_redis(valid, lesson_kernels, real_redis):
-    lesson = exercise_catalog()[valid.exercise].lesson
-    kernel, nb = lesson_kernels.get(lesson, "real", {"REDIS_URL": real_redis.url})
-    _check_valid_answer(kernel, nb, valid)
+    _check_valid_answer(*lesson_kernels.get(_lesson(valid), "real", {"REDIS_URL": real_redis.url}), valid, False)
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=str)
 def test_wrong_answer_is_caught_on_fakeredis(wrong, lesson_kernels):
-    kernel, nb = lesson_kernels.get(exercise_catalog()[wrong.exercise].lesson, "fake", {})
-    _check_wrong_answer(kernel, nb, wrong)
+    _check_wrong_answer(*lesson_kernels.get(_lesson(wrong), "fake", {}), wrong)
 
 
 @pytest.mark.real_redis
 @pytest.mark.parametrize("wrong", WRONG, ids=str)
 def test_wrong_answer_is_caught_on_real_redis(wrong, lesson_kernels, real_redis):
-    lesson = exercise_catalog()[wrong.exercise].lesson
-    kernel, nb = lesson_kernels.get(lesson, "real", {"REDIS_URL": real_redis.url})
-    _check_wrong_answer(kernel, nb, wrong)
+    _check_wrong_answer(*lesson_kernels.get(_lesson(wrong), "real", {"REDIS_URL": real_redis.url}), wrong, False)

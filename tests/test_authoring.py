@@ -16,7 +16,8 @@ LESSON = """\
 # # Lesson 99 · Test
 
 # %% setup
-from autograder.exercise import Exercise
+from autograder.lesson import Exercise, start_lesson
+start_lesson()
 
 # %% locked="fixture"
 DATA = [1, 2]
@@ -186,3 +187,38 @@ def test_jupyterlab_opens_lesson_text_as_a_notebook_and_saves_it_back_unchanged(
     manager.save({"type": "notebook", "content": model["content"]}, "lesson.py")
     before, after = read_cells(source), read_cells(tmp_path / "lesson.py")
     assert [(c.kind, c.id, c.source) for c in after] == [(c.kind, c.id, c.source) for c in before]
+
+
+def test_new_exercise_scaffolds_three_files_that_build_with_the_id_typed_once(tmp_path):
+    import shutil
+
+    from autograder.authoring.scaffold import new_exercise
+
+    shutil.copytree(layout.REPO_ROOT / layout.CONTENT / "01-key-design", tmp_path / layout.CONTENT / "01-key-design")
+    changed = new_exercise("01-key-design", "l01-session-key", title="A session key", root=tmp_path)
+    assert [p.name for p in changed] == ["lesson.py", "exercises.toml", "answers.py"]
+    lesson = read_lesson("01-key-design", tmp_path)
+    ids = [e["id"] for e in lesson.exercises]
+    assert ids[-2:] == ["l01-session-key", "l01-kata"], "new exercises go before the review kata, in both files"
+    by_id = {c.id: c for c in to_notebook(lesson.cells, {e["id"]: e["points"] for e in lesson.exercises}).cells}
+    assert by_id["l01-session-key"].source.startswith('ex = Exercise("l01-session-key")')
+    assert by_id["hint-l01-session-key"].source == 'hints("l01-session-key")'
+    typed = sum(p.read_text().count("l01-session-key") for p in changed)
+    assert typed <= 4  # the lesson's answer header and the catalog table, plus two comments naming it
+    with pytest.raises(ValueError, match="already exists"):
+        new_exercise("01-key-design", "l01-session-key", root=tmp_path)
+    with pytest.raises(ValueError, match="look like l01-"):
+        new_exercise("01-key-design", "session-key", root=tmp_path)
+    with pytest.raises(ValueError, match="no lesson"):
+        new_exercise("99-nope", "l99-x", root=tmp_path)
+
+
+def test_prove_passes_a_finished_lesson_and_names_what_is_unfinished(no_redis_url, monkeypatch):
+    from autograder.authoring import prove
+
+    assert prove.prove_lesson("00-welcome").proven
+    # The untouched lesson in place of its solution: exactly what an unwritten reference answer looks like.
+    release = layout.notebook_path(layout.RELEASE, "00-welcome")
+    monkeypatch.setattr(prove.layout, "notebook_path", lambda folder, lesson: release)
+    proof = prove.prove_lesson("00-welcome")
+    assert not proof.proven and "solution of l00-remember-greeting scores 0/1" in proof.problems[0]

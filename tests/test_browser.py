@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 from support.notebooks import ROOT, cell_by_id, lesson_path, read, solution_path
+from support.required import missing
 
-from autograder.exercises import exercise_info
+from autograder.catalog.exercises import exercise_info
 
 CHROMIUM = Path("/usr/bin/chromium")
 LESSON, EXERCISE = "01-key-design", "l01-settings-key"
@@ -32,13 +33,11 @@ DOCS_SCREENSHOT = ROOT / "docs" / "learner-check.png"
 TOKEN = "kata-browser-test"
 
 if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium); CI installs it",
-        allow_module_level=True,
-    )
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
-)
+    missing("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)", module_level=True)
+try:
+    import playwright.sync_api as playwright_api
+except ImportError:
+    missing("Playwright is not installed (pip install -e '.[test]' installs it)", module_level=True)
 
 SETTINGS = {
     # No news or update toasts over the notebook, and no autosave writing outputs into the test's lesson copy.

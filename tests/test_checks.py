@@ -3,7 +3,7 @@
 import pytest
 
 from autograder import checks
-from autograder.findings import Severity
+from autograder.checks.findings import Severity
 from autograder.labkit import CommandSpy, backend_from_env
 
 
@@ -118,7 +118,7 @@ def test_findings_render_for_a_learner():
 
 
 def test_unknown_standard_in_a_finding_is_a_bug_caught_at_once():
-    from autograder.findings import Finding
+    from autograder.checks.findings import Finding
 
     with pytest.raises(KeyError, match="unknown standard id"):
         Finding("no-such-rule", "x", "y")

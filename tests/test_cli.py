@@ -21,7 +21,16 @@ def test_check_json_reports_every_exercise_and_exits_zero_on_the_solution(no_red
     assert set(report) == {"notebook", "backend", "exercises", "points", "max_points", "passed"}
     assert report["passed"] is True and report["points"] == report["max_points"] > 0
     [exercise] = report["exercises"]
-    assert set(exercise) == {"grade_id", "title", "standards", "points", "max_points", "passed", "feedback"}
+    assert set(exercise) == {
+        "grade_id",
+        "title",
+        "standards",
+        "points",
+        "max_points",
+        "passed",
+        "feedback",
+        "visible_only",
+    }
     assert exercise["standards"] == ["ttl-always", "key-namespace"]
     assert "fakeredis" in report["backend"]
 

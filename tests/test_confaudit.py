@@ -7,8 +7,12 @@ import pytest
 import redis
 from hypothesis import given
 from hypothesis import strategies as st
+from support.required import missing
 
+from autograder.checks.findings import Severity
+from autograder.cli import main
 from autograder.confaudit import (
+    MUST_DENY,
     AclUser,
     ConfigError,
     Directive,
@@ -17,20 +21,27 @@ from autograder.confaudit import (
     audit_live,
     live_config,
     load_config,
-    main_audit,
     parse_config,
     parse_memory,
     split_args,
 )
-from autograder.findings import Severity
 from autograder.labkit import no_retry, redis_server_path, running_redis_server
+
+
+def main_audit(argv):
+    """The `audit-config` verb of the one CLI."""
+    return main(["audit-config", *argv])
+
 
 CONFIGS = Path(__file__).parent / "configs"
 GOOD_CACHE = (CONFIGS / "good-cache.conf").read_text()
 GOOD_STORE = (CONFIGS / "good-store.conf").read_text()
 ESSENTIAL, ACTIONABLE, INFORMATIVE = Severity.ESSENTIAL, Severity.ACTIONABLE, Severity.INFORMATIVE
 APP_CACHE_PW = "Vq3-app-cache-password-7f2c"  # as in good-cache.conf
-RENAME_DANGEROUS = tuple(f'rename-command {c} ""' for c in ("FLUSHDB", "FLUSHALL", "CONFIG", "KEYS"))
+# Every command an application user must not run, renamed away (DEBUG and MODULE are off by default on Redis 7).
+RENAME_DANGEROUS = tuple(
+    f'rename-command {c} ""' for c in sorted({c.split("|")[0] for c in MUST_DENY} - {"debug", "module"})
+)
 
 
 def variant(base: str = GOOD_CACHE, *, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -> str:
@@ -115,7 +126,46 @@ BAD = [
     ("bind ::", variant(add=("bind ::",)), {}, {"security-network"}, ACTIONABLE),
     ("bind a public address", variant(add=("bind 52.10.20.30",)), {}, {"security-network"}, ACTIONABLE),
     ("no bind at all", variant(drop=("bind",)), {}, {"security-network"}, ACTIONABLE),
+    # getaddrinfo (what redis-server binds with) reads `0` as 0.0.0.0 and `010.0.0.5` as octal, 8.0.0.5
+    ("bind 0: every interface", variant(add=("bind 0",)), {}, {"security-network"}, ACTIONABLE),
+    ("bind 0x0: every interface", variant(add=("bind 127.0.0.1 0x0",)), {}, {"security-network"}, ACTIONABLE),
+    ("bind an octal public address", variant(add=("bind 127.0.0.1 010.0.0.5",)),
+     {}, {"security-network"}, ACTIONABLE),
+    ("bind a mapped wildcard", variant(add=("bind ::ffff:0.0.0.0",)), {}, {"security-network"}, ACTIONABLE),
+    ("bind a host name the file cannot resolve", variant(add=("bind 127.0.0.1 cache.example.com",)),
+     {}, {"security-network"}, ACTIONABLE),
+    ("bind 0 with protected mode off", variant(add=("bind 0", "protected-mode no")),
+     {}, {"security-network"}, ESSENTIAL),
+    # naming the standard's five commands leaves ACL SETUSER (the user can give itself FLUSHALL back), SHUTDOWN...
+    ("only the five named commands denied", variant(drop=("user app",), add=(
+        f"user app on >{APP_CACHE_PW} ~* +@all -flushall -flushdb -keys -config -debug",)),
+     {}, {"security-dangerous-commands"}, ESSENTIAL),
+    ("-@admin leaves MIGRATE, SWAPDB, FLUSHALL", variant(drop=("user app",), add=(
+        f"user app on >{APP_CACHE_PW} ~* +@all -@admin -keys",)), {}, {"security-dangerous-commands"}, ESSENTIAL),
+    ("-@dangerous then +@admin", variant(drop=("user app",), add=(
+        f"user app on >{APP_CACHE_PW} ~* +@all -@dangerous +@admin",)), {}, {"security-dangerous-commands"}, ESSENTIAL),
+    ("store with appendfsync no", variant(GOOD_STORE, add=("appendfsync no",)),
+     {"purpose": "store"}, {"config-persistence"}, ESSENTIAL),
 ]  # fmt: skip
+
+FINE = [
+    # (case, config text): no essential or actionable finding
+    ("bind localhost", variant(add=("bind localhost -::1",))),
+    ("bind 127.1 (inet_aton's short form of 127.0.0.1)", variant(add=("bind 127.1",))),
+    ("bind a private address with a scope", variant(add=("bind 127.0.0.1 fe80::1%eth0",))),
+    ("-@dangerous, then read-only server state given back", variant(drop=("user app",), add=(
+        f"user app on >{APP_CACHE_PW} ~cache:* &* +@all -@dangerous +info +role +client|list +slowlog|get",))),
+    ("-@all, then the data categories", variant(drop=("user app",), add=(
+        f"user app on >{APP_CACHE_PW} ~cache:* -@all +@read +@write +@connection -@dangerous",))),
+    ("MODULE left to the operator: enable-module-command is off by default", variant(drop=("user app",), add=(
+        f"user app on >{APP_CACHE_PW} ~cache:* +@all -@dangerous +module",))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", [f[1] for f in FINE], ids=[f[0] for f in FINE])
+def test_fine_variants_have_no_essential_or_actionable_findings(text):
+    findings = audit(text)
+    assert ids(findings) == set(), "\n".join(line for f in findings for line in f.lines())
 
 
 @pytest.mark.parametrize(("text", "kwargs", "expected", "severity"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
@@ -149,7 +199,7 @@ def test_no_auth_and_open_default_user_are_reported_in_plain_words():
 
 
 def test_debug_counts_only_when_enable_debug_command_allows_it():
-    app = f"user app on >{APP_CACHE_PW} +@all -flushdb -flushall -config -keys"
+    app = f"user app on >{APP_CACHE_PW} +@all -@dangerous +debug"  # DEBUG given back: it counts only if enabled
     denied_by_name = variant(drop=("user app",), add=(app,))
     assert ids(audit(denied_by_name)) == set()
     findings = audit(variant(denied_by_name, add=("enable-debug-command yes",)))
@@ -364,11 +414,15 @@ def test_main_audit_bad_files_exit_2_with_one_line(capsys, tmp_path, text):
 
 # ---------------------------------------------------------------- a live redis-server
 
-needs_redis_server = pytest.mark.skipif(
-    redis_server_path() is None,
-    reason="redis-server is not installed (apt-get install redis-server): the live audit needs a real server, "
-    "since fakeredis has no real CONFIG GET",
-)
+
+@pytest.fixture
+def _redis_server_installed():
+    if redis_server_path() is None:
+        missing("redis-server is not installed (apt-get install redis-server): the live audit needs a real "
+                "server, since fakeredis has no real CONFIG GET")  # fmt: skip
+
+
+needs_redis_server = pytest.mark.usefixtures("_redis_server_installed")
 APP_PW, ADMIN_PW = "Rw8-default-app-password-3c1d", "Mx5-live-admin-password-8e2b"
 LIVE_GOOD = f"""maxmemory 64mb
 maxmemory-policy allkeys-lru
@@ -399,6 +453,53 @@ def test_live_audit_of_a_good_server_matches_the_file_audit():
     assert ids(live) == set(), "\n".join(line for f in live for line in f.lines())
     from_file = audit(LIVE_GOOD + HARNESS_ARGS)
     assert [(f.standard_id, f.severity) for f in live] == [(f.standard_id, f.severity) for f in from_file]
+
+
+ACL_RULE_SETS = [
+    "+@all -flushall -flushdb -keys -config -debug",
+    "+@all -@dangerous",
+    "+@all -@dangerous +info +role +acl|whoami +client|list",
+    "-@all +@read +@write +@connection",
+    "+@all -@admin",
+    "+@all -@dangerous +@admin",
+    "allcommands -acl +acl|log -config +config|get",
+    "+@all -@keyspace -@dangerous +flushdb",
+]
+
+
+def _dry_run_args(client: redis.Redis, command: str) -> list[str]:
+    """``command`` (``parent|sub``) with filler arguments up to its arity, as ACL DRYRUN needs them."""
+    parent, _, sub = command.partition("|")
+    info = client.execute_command("COMMAND INFO", parent)[0]  # one word: no redis-py reply parsing
+    arity = info[1]
+    if sub:
+        arity = next(s[1] for s in info[9] if s[0] == command)
+    words = [parent, *([sub] if sub else [])]
+    return words + ["x"] * (abs(arity) - len(words))
+
+
+@pytest.mark.real_redis
+@needs_redis_server
+def test_the_acl_model_agrees_with_redis_on_every_dangerous_command():
+    """For each rule set, what the auditor thinks a user may run is what ACL DRYRUN on redis-server says."""
+    users = "".join(f"user u{i} on >Qw8-acl-model-password-{i:02d} ~* &* {rules}\n" for i, rules in
+                    enumerate(ACL_RULE_SETS))  # fmt: skip
+    config = parse_config(users)
+    modelled = {u.name: u for u in config.users()}
+    with running_redis_server(config_text=users) as server:
+        client = server.client(decode_responses=True, protocol=2)
+        # `config` stands for all of its subcommands: the model counts it runnable when any of them is
+        subcommands = {c: [f"config|{s}" for s in ("get", "set", "rewrite", "resetstat")] if c == "config" else [c]
+                       for c in MUST_DENY}  # fmt: skip
+        disagree = []
+        for i, rules in enumerate(ACL_RULE_SETS):
+            for command, forms in subcommands.items():
+                real = any(client.execute_command("ACL", "DRYRUN", f"u{i}", *_dry_run_args(client, form)) == "OK"
+                           for form in forms)  # fmt: skip
+                if modelled[f"u{i}"].can_run(command) != real:
+                    disagree.append(f"`{rules}` → {command}: redis says {'allowed' if real else 'denied'}")
+        client.close()
+    assert not disagree, "\n".join(disagree)
 
 
 @pytest.mark.real_redis

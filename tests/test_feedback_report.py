@@ -8,8 +8,8 @@ import shutil
 import nbformat
 from support.notebooks import cell_by_id, html_text, lesson_path, read, solution_path, squash
 
-from autograder import course
-from autograder.exercises import exercise_info
+from autograder.catalog.exercises import exercise_info
+from autograder.course import nbgrader as course
 
 LESSON = "01-key-design"
 

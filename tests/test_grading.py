@@ -15,10 +15,12 @@ import pytest
 from hostile.corpus import CASES, FULL, HONEST, LESSON, build
 from support.notebooks import hidden_test_lines, html_text, solution_path
 
-from autograder.grading import grade_class
-from autograder.reports import write_reports
+from autograder.course.grading import grade_class
+from autograder.course.reports import write_reports
 
-CORPUS_TIMEOUT = 5  # seconds per cell: lesson 01's slowest cell takes well under a second
+# Seconds per cell: lesson 01's slowest cell takes well under a second on a quiet machine; the margin keeps a busy
+# CI machine from timing out honest cells, and only the infinite loop ever reaches it.
+CORPUS_TIMEOUT = 15
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +62,21 @@ def test_each_submission_gets_the_score_it_deserves(case, corpus_run):
         assert any(case.note in note for note in outcome.notes), outcome.notes
 
 
-def test_an_infinite_loop_costs_seconds_not_minutes(corpus_run):
-    _, _, seconds = corpus_run
-    # 20 notebooks on 2 workers, one of them stuck for one cell timeout: far below 30 s per cell × class.
-    assert seconds < 120
+def test_an_infinite_loop_costs_one_cell_timeout_and_the_rest_still_runs(corpus_run):
+    """Judged on the autograded notebook, not on wall-clock time: the looping cell is interrupted at the cell
+    timeout, and every cell after it still runs (its checks are scored: see the case's expected scores)."""
+    import nbformat
+
+    _, out, _ = corpus_run
+    [path] = (out / "course" / "autograded" / "h-infinite-loop").rglob("*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    errors = [i for i, c in enumerate(cells) for o in c.get("outputs", []) if o.output_type == "error"]
+    interrupted = [i for i, c in enumerate(cells) for o in c.get("outputs", [])
+                   if o.output_type == "error" and o.ename in ("KeyboardInterrupt", "CellTimeoutError")]  # fmt: skip
+    assert len(interrupted) == 1, f"one cell interrupted, not {len(interrupted)}"
+    later_code = [c for c in cells[interrupted[0] + 1 :] if c.cell_type == "code" and c.source.strip()]
+    assert later_code and all(c.get("execution_count") for c in later_code), "the cells after the loop ran"
+    assert errors
 
 
 def test_feedback_never_shows_hidden_tests(corpus_run):

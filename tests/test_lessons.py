@@ -10,8 +10,8 @@ import shutil
 import pytest
 from support.notebooks import graded_cells, hidden_test_lines, html_text, lesson_ids, lesson_path, read, solution_path
 
-from autograder import course
-from autograder.runner import check_notebook
+from autograder.course import nbgrader as course
+from autograder.learner.check import check_notebook
 
 LESSONS = lesson_ids()
 

@@ -3,7 +3,8 @@
 import pytest
 from support.notebooks import LESSONS, SOLUTIONS, all_notebooks, graded_cells, nbgrader_meta, read
 
-from autograder import course
+from autograder import layout
+from autograder.course.release import release_lessons
 
 NOTEBOOKS = all_notebooks()
 
@@ -58,13 +59,13 @@ def test_solutions_hold_solutions_and_lessons_hold_stubs():
 
 
 def test_lessons_equal_what_regeneration_from_solutions_produces():
-    stale = course.release_lessons(check_only=True)
+    stale = release_lessons(check_only=True)
     assert not stale, f"lessons/ is out of date with solutions/ ({stale}); run `make lessons`"
-    assert sorted(p.name for p in LESSONS.iterdir() if p.is_dir()) == course.lesson_ids()
+    assert sorted(p.name for p in LESSONS.iterdir() if p.is_dir()) == layout.lesson_ids()
 
 
 def test_kata_answers_live_in_the_catalog_not_in_the_lessons():
-    from autograder.exercises import exercise_catalog
+    from autograder.catalog.exercises import exercise_catalog
 
     katas = [e for e in exercise_catalog().values() if e.id.endswith("-kata")]
     assert katas and all(e.answer for e in katas)

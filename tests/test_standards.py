@@ -2,10 +2,11 @@
 
 import re
 
-from support.notebooks import all_notebooks, graded_cells, read
+import pytest
+from support.notebooks import ROOT, all_notebooks, graded_cells, read
 
-from autograder.exercises import exercise_catalog
-from autograder.standards import catalog
+from autograder.catalog.exercises import exercise_catalog
+from autograder.catalog.standards import catalog
 
 EXPECTED_IDS = {
     "config-persistence",
@@ -69,3 +70,17 @@ def test_every_standard_is_taught_and_graded_by_at_least_one_exercise():
     cited = {sid for e in exercise_catalog().values() if e.id in graded_ids for sid in e.standards}
     missing = sorted(set(catalog()) - cited)
     assert not missing, f"standards no graded exercise cites: {missing}"
+
+
+KATAS = [e for e in exercise_catalog().values() if e.id.endswith("-kata")]
+
+
+@pytest.mark.parametrize("kata", KATAS, ids=lambda e: e.id)
+def test_every_kata_offers_a_closed_candidate_list_and_a_nudge_for_every_standard(kata):
+    assert kata.candidates, f"{kata.id}: list `candidates` (the ids the task offers) in exercises.toml"
+    assert kata.answer <= set(kata.candidates), f"{kata.id}: the answer is not among its candidates"
+    missing = sorted(set(catalog()) - dict(kata.nudges).keys())
+    assert not missing, f"{kata.id}: no nudge for {missing}"
+    task = (ROOT / "content" / kata.lesson / "lesson.py").read_text().split('id="kata-task"', 1)[1].split("# %% ", 1)[0]
+    unlisted = [c for c in kata.candidates if f"`{c}`" not in task]
+    assert not unlisted, f"{kata.id}: the task text does not offer {unlisted}"

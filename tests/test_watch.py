@@ -10,7 +10,7 @@ import time
 
 from support.notebooks import lesson_path
 
-from autograder.watch import watch
+from autograder.learner.watch import watch
 
 
 class FakeClock:

@@ -12,23 +12,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from .. import layout
+from ..notebooks import check_digest, committed_text, release_form
 from .answers import Answer, read_answers
 from .exercises_source import read_exercises
-from .lesson_text import LessonSourceError, SourceCell, exercise_ids, read_cells, to_notebook
+from .lesson_text import LessonSourceError, SourceCell, exercise_ids, hidden_case_count, read_cells, to_notebook
 
 CATALOG_JSON = Path("autograder") / "catalog" / "exercises.json"
-
-
-def committed_text(nb: nbformat.NotebookNode) -> str:
-    """The committed form of a notebook: no outputs or counts, stable formatting."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    return nbformat.writes(nb) + "\n"
 
 
 @dataclass
@@ -77,7 +67,15 @@ def outputs(root: Path = layout.REPO_ROOT) -> dict[Path, str]:
         points = {e["id"]: e["points"] for e in lesson.exercises}
         nb = to_notebook(lesson.cells, points)
         files[Path(layout.SOURCE) / lesson_id / f"{lesson_id}.ipynb"] = committed_text(nb)
-        catalog += lesson.exercises
+        checks = {c.id: c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        catalog += [
+            {
+                **e,
+                "hidden_cases": hidden_case_count(checks[e["id"]]),
+                "check_digest": check_digest(release_form(checks[e["id"]])),
+            }
+            for e in lesson.exercises
+        ]
     note = f"Generated from {layout.CONTENT}/*/{layout.EXERCISES_FILE} by `python -m autograder build`; do not edit."
     files[CATALOG_JSON] = json.dumps({"note": note, "exercises": catalog}, indent=1, ensure_ascii=False) + "\n"
     return files

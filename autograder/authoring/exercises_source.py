@@ -16,10 +16,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from ..standards import catalog
+from ..catalog.standards import catalog
 
 REQUIRED = {"title": str, "standards": list, "points": (int, float), "hints": list}
-OPTIONAL = {"answer": list, "nudges": dict}
+OPTIONAL = {"answer": list, "nudges": dict, "audit_skip": list, "candidates": list}
 
 
 class ExercisesSourceError(ValueError):
@@ -44,7 +44,8 @@ def read_exercises(path: Path, lesson: str) -> list[dict]:
         unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
         if unknown:
             raise ExercisesSourceError(f"{where}: unknown key(s) {', '.join(unknown)}")
-        cited = [*entry["standards"], *entry.get("answer", ()), *entry.get("nudges", {})]
+        cited = [*entry["standards"], *entry.get("answer", ()), *entry.get("nudges", {}), *entry.get("audit_skip", ()),
+                 *entry.get("candidates", ())]  # fmt: skip
         bad = sorted({sid for sid in cited if sid not in known})
         if bad:
             raise ExercisesSourceError(f"{where}: unknown standard id(s) {', '.join(bad)}; see catalog/standards.toml")

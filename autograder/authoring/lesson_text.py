@@ -19,11 +19,14 @@ carry what nbgrader needs, so an exercise's id is typed once in the lesson:
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from ..notebooks import HIDDEN_BEGIN, HIDDEN_END, HIDDEN_MARK, hidden_block
 
 NOTEBOOK_METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -83,6 +86,11 @@ def read_cells(path: Path) -> list[SourceCell]:
                 raise LessonSourceError(f'{where}: a {kind} cell needs a readable id: `# %% id="why-demo"`')
             cells.append(SourceCell(number, cell.cell_type, kind, cell_id, cell.source))
         elif title == "setup":
+            if "start_lesson()" not in cell.source:
+                raise LessonSourceError(
+                    f"{where}: the setup cell must call `start_lesson()` (from autograder.lesson): it switches on "
+                    "the checks' stdout routing, short tracebacks and the tamper snapshot"
+                )
             cells.append(SourceCell(number, "code", "setup", "setup", cell.source))
         elif "locked" in meta:
             cell_id = str(meta.pop("locked"))
@@ -96,6 +104,7 @@ def read_cells(path: Path) -> list[SourceCell]:
             if not answer:
                 raise LessonSourceError(f'{where}: a check needs an answer cell above it: `# %% answer="<id>"`')
             check = answer
+            _check_hidden_block(where, cell.source)
             cells.append(SourceCell(number, "code", "check", answer, cell.source, answer, harness))
             answer = ""
         else:  # hints
@@ -108,6 +117,24 @@ def read_cells(path: Path) -> list[SourceCell]:
         raise LessonSourceError(f"{path}: the answer cell for {answer!r} has no `# %% check` after it")
     _check_ids(path, cells)
     return cells
+
+
+def _check_hidden_block(where: str, source: str) -> None:
+    """Hidden tests form one top-level block right before ``ex.verdict()``: a learner's notebook without them runs
+    that block at the verdict (``Exercise.verdict``), so its findings come in the same order as at grading."""
+    lines = source.splitlines()
+    begins = [i for i, line in enumerate(lines) if line.strip() == HIDDEN_BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == HIDDEN_END]
+    if not begins and not ends:
+        return
+    fix = f"put the hidden tests in one unindented {HIDDEN_BEGIN} / {HIDDEN_END} block just before `ex.verdict()`"
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        raise LessonSourceError(f"{where}: {len(begins)} hidden blocks; {fix}")
+    if lines[begins[0]] != HIDDEN_BEGIN or lines[ends[0]] != HIDDEN_END:
+        raise LessonSourceError(f"{where}: an indented hidden block; {fix}")
+    rest = [line for line in lines[ends[0] + 1 :] if line.strip() and not line.lstrip().startswith("#")]
+    if rest and rest[0].split("#")[0].strip().removesuffix(";") not in ("ex.verdict()",):
+        raise LessonSourceError(f"{where}: code between the hidden block and `ex.verdict()`; {fix}")
 
 
 def _check_ids(path: Path, cells: list[SourceCell]) -> None:
@@ -128,11 +155,21 @@ def exercise_ids(cells: list[SourceCell]) -> list[str]:
 
 
 def check_source(cell: SourceCell) -> str:
-    """A check cell's code: the author's, with the harness line on top unless it already names the exercise."""
-    if f'"{cell.exercise}"' in cell.source:
-        return cell.source
+    """A check cell's code: the author's, with the harness line on top unless it already names the exercise, and
+    ``ex.hidden()`` opening its hidden block (so the harness knows the hidden cases ran in this cell)."""
+    source = cell.source
+    if HIDDEN_BEGIN in source:
+        source = source.replace(HIDDEN_BEGIN, f"{HIDDEN_BEGIN}\n{HIDDEN_MARK}", 1)
+    if f'"{cell.exercise}"' in source:
+        return source
     head = f'ex = {cell.harness}("{cell.exercise}")'
-    return f"{head}\n{cell.source}" if cell.source else head
+    return f"{head}\n{source}" if source else head
+
+
+def hidden_case_count(source: str) -> int:
+    """How many statements a check cell's hidden block holds: what a learner without solutions/ is told."""
+    block = hidden_block(source)
+    return len(ast.parse(block).body) if block.strip() else 0
 
 
 def to_notebook(cells: list[SourceCell], points: dict[str, int | float]) -> nbformat.NotebookNode:

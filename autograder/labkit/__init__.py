@@ -3,15 +3,13 @@
 It imports nothing from the rest of ``autograder`` (lessons → lab kit, never the other way).
 """
 
-import logging
-import sys
-import warnings
-
 from .backend import Backend, BackendError, backend_from_env, connect, lesson_backend, no_retry
 from .connections import count_connections
 from .db import DatabaseUnavailable, DBEvent, LessonDB, timeline
+from .demo import DemoClock, backends_to_measure, median_ms, run_in_threads, servers_to_measure
 from .faults import FaultInjector, InjectedFault, is_write_command
-from .server import RedisServerError, redis_server_path, running_redis_server
+from .keyspace import unlink_matching
+from .server import RedisServerError, free_port, redis_server_path, running_redis_server
 from .spy import Command, CommandSpy
 
 __all__ = [
@@ -22,42 +20,27 @@ __all__ = [
     "FaultInjector",
     "InjectedFault",
     "DBEvent",
+    "DemoClock",
     "DatabaseUnavailable",
     "LessonDB",
     "RedisServerError",
     "backend_from_env",
+    "backends_to_measure",
     "connect",
     "count_connections",
+    "free_port",
     "grading_spy",
     "is_write_command",
     "lesson_backend",
+    "median_ms",
     "no_retry",
     "redis_server_path",
+    "run_in_threads",
     "running_redis_server",
+    "servers_to_measure",
     "timeline",
+    "unlink_matching",
 ]
-
-
-def _show_warning_on_stdout(message, category, filename, lineno, file=None, line=None):
-    print(warnings.formatwarning(message, category, filename, lineno, line).rstrip(), file=sys.stdout)
-
-
-def _route_lesson_output_to_stdout() -> None:
-    """nbgrader scores any cell that writes to stderr as 0, and redis-py 8 warns on calls learners meet
-    (e.g. the deprecated ``r.setex``). In a notebook kernel, warnings and logging go to stdout instead."""
-    warnings.showwarning = _show_warning_on_stdout
-    root = logging.getLogger()
-    if not any(getattr(h, "_kata_stdout", False) for h in root.handlers):
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        handler._kata_stdout = True
-        root.addHandler(handler)
-        if root.level > logging.WARNING or root.level == logging.NOTSET:
-            root.setLevel(logging.WARNING)
-
-
-if "ipykernel" in sys.modules:
-    _route_lesson_output_to_stdout()
 
 
 def grading_spy(*patterns: str) -> CommandSpy:
@@ -71,8 +54,6 @@ def grading_spy(*patterns: str) -> CommandSpy:
         return CommandSpy(backend_from_env({}))
     cleaner = lesson.client(retry=no_retry())
     for pattern in patterns:
-        keys = list(cleaner.scan_iter(match=pattern, count=1000))
-        for start in range(0, len(keys), 500):
-            cleaner.unlink(*keys[start : start + 500])
+        unlink_matching(cleaner, pattern)
     cleaner.close()
     return CommandSpy(lesson)

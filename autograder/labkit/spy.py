@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,8 @@ _CONTAINER_COMMANDS = frozenset(
 # Protocol chatter a connection sends while it opens; dropped from the log only during the handshake.
 _HANDSHAKE = frozenset({"HELLO", "AUTH", "CLIENT SETINFO", "CLIENT SETNAME", "CLIENT MAINT_NOTIFICATIONS", "PING"})
 REDACTED = "***"
+# Commands that run Lua on the server: the log shows the call, not the commands the script runs inside it.
+SCRIPT_COMMANDS = frozenset({"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"})
 
 
 def _text(part: Any) -> str:
@@ -61,16 +64,28 @@ class Command:
     args: tuple[Any, ...]
     via: str = "command"
     at: int = field(default_factory=time.perf_counter_ns, compare=False, repr=False)
+    batch: int = field(default=0, compare=False, repr=False)  # pipelines and transactions: one number per round trip
+    # The server's reply once read (``reply[0]``; empty until then): what a command cost and returned.
+    reply: list = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.reply)
+
+    @property
+    def reply_size(self) -> int:
+        """Bytes of data in the reply (strings counted by length, containers summed): what travelled back."""
+        return _size(self.reply[0]) if self.reply else 0
 
     @classmethod
-    def from_parts(cls, parts: Iterable[Any], via: str = "command") -> Command:
+    def from_parts(cls, parts: Iterable[Any], via: str = "command", batch: int = 0) -> Command:
         parts = list(parts)
         name = _text(parts[0]).upper()
         args = parts[1:]
         if name in _CONTAINER_COMMANDS and args:
             name = f"{name} {_text(args[0]).upper()}"
             args = args[1:]
-        return cls(name, tuple(_redact(name, args)), via)
+        return cls(name, tuple(_redact(name, args)), via, batch=batch)
 
     @property
     def key(self) -> str | None:
@@ -83,6 +98,16 @@ class Command:
     def __str__(self) -> str:
         shown = " ".join(_shorten(_text(a)) for a in self.args)
         return f"{self.name} {shown}".strip()
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, bytes | str):
+        return len(value.encode() if isinstance(value, str) else value)
+    if isinstance(value, dict):
+        return sum(_size(k) + _size(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return sum(_size(v) for v in value)
+    return 8 if isinstance(value, int | float) else 0
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -125,7 +150,11 @@ class CommandSpy:
         self.backend = backend or lesson_backend()
         self._lock = threading.Lock()
         self._commands: list[Command] = []
+        self._batches = 0
         self.connections_opened = 0
+        # Called (then dropped) just before the next script call is sent: lets a grader look at the keyspace
+        # first, since the log will not show what the script does.
+        self.before_next_script: list = []
         self.connection_class = self._spying_connection_class()
 
     # -- making clients -------------------------------------------------------------------------------
@@ -166,6 +195,17 @@ class CommandSpy:
         with self._lock:
             self._commands.extend(commands)
 
+    def _about_to_send(self, names: Iterable[str]) -> None:
+        if self.before_next_script and SCRIPT_COMMANDS.intersection(names):
+            hooks, self.before_next_script = self.before_next_script, []
+            for hook in hooks:
+                hook()
+
+    def _next_batch(self) -> int:
+        with self._lock:
+            self._batches += 1
+            return self._batches
+
     def _opened_connection(self) -> None:
         with self._lock:
             self.connections_opened += 1
@@ -176,6 +216,34 @@ class CommandSpy:
 
         class SpiedConnection(base):  # type: ignore[misc, valid-type]
             _in_handshake = False
+            _awaiting: deque | None = None  # commands sent on this connection whose replies are still to be read
+
+            def _expect_replies(self, commands: Iterable[Command | None]) -> None:
+                if self._awaiting is None:
+                    self._awaiting = deque()
+                self._awaiting.extend(commands)
+
+            def read_response(self, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    response = super().read_response(*args, **kwargs)
+                except redis.ResponseError as error:  # an error reply (NOSCRIPT, WRONGTYPE...) answers its command
+                    self._answer(error)
+                    raise
+                self._answer(response)
+                return response
+
+            def _answer(self, response: Any) -> None:
+                if self._awaiting and not self._in_handshake:  # the handshake's own replies are not ours
+                    command = self._awaiting.popleft()
+                    if command is not None:
+                        command.reply[:] = [response]
+                        if command.name == "EXEC" and isinstance(response, list):
+                            _spread_exec_replies(spy, command, response)
+
+            def disconnect(self, *args: Any, **kwargs: Any) -> None:
+                if self._awaiting:
+                    self._awaiting.clear()
+                super().disconnect(*args, **kwargs)
 
             def on_connect_check_health(self, *args: Any, **kwargs: Any) -> None:
                 spy._opened_connection()
@@ -187,17 +255,34 @@ class CommandSpy:
 
             def send_command(self, *args: Any, **kwargs: Any) -> None:
                 command = Command.from_parts(args, "handshake" if self._in_handshake else "command")
+                spy._about_to_send([command.name])
                 # Inside the handshake only the protocol chatter is dropped: a SELECT there still counts.
-                if not (self._in_handshake and command.name in _HANDSHAKE):
+                recorded = not (self._in_handshake and command.name in _HANDSHAKE)
+                if recorded:
                     spy._record([command])
                 super().send_command(*args, **kwargs)
+                if not self._in_handshake:
+                    self._expect_replies([command if recorded else None])
 
             def pack_commands(self, commands: Iterable[Any]) -> Any:
                 commands = list(commands)
                 names = {_text(c[0]).upper() for c in commands if c}
                 via = "transaction" if "MULTI" in names else "pipeline"
-                spy._record([Command.from_parts(c, via) for c in commands if c])
-                return super().pack_commands(commands)
+                spy._about_to_send(names)
+                batch = spy._next_batch()
+                logged = [Command.from_parts(c, via, batch) for c in commands if c]
+                spy._record(logged)
+                packed = super().pack_commands(commands)
+                self._expect_replies(logged)
+                return packed
 
+        SpiedConnection.kata_spy = spy  # how the harness finds the spy behind a client it is handed
         SpiedConnection.__name__ = SpiedConnection.__qualname__ = f"Spied{base.__name__}"
         return SpiedConnection
+
+
+def _spread_exec_replies(spy: CommandSpy, exec_command: Command, results: list) -> None:
+    """A transaction's commands are answered QUEUED; EXEC's reply holds their real results, in order."""
+    queued = [c for c in spy.commands if c.batch == exec_command.batch and c.name not in ("MULTI", "EXEC")]
+    for command, result in zip(queued, results, strict=False):
+        command.reply[:] = [result]

@@ -32,41 +32,27 @@ from redis.backoff import ExponentialBackoff, ExponentialWithJitterBackoff, NoBa
 from redis.retry import Retry
 from tqdm.auto import tqdm
 
-from autograder import checks
-from autograder.exercise import Exercise
-from autograder.findings import Severity
-from autograder.hints import hints
-from autograder.labkit import (
+from autograder.lesson import (
+    Exercise,
     FaultInjector,
+    Severity,
     backend_from_env,
-    connect,
+    backends_to_measure,
+    checks,
     count_connections,
+    free_port,
     grading_spy,
+    hints,
     lesson_backend,
     no_retry,
     redis_server_path,
     running_redis_server,
+    show_progress,
+    start_lesson,
 )
-from autograder.labkit.server import free_port
 
-r = connect()  # one shared connection pool per notebook
+r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
 log = logging.getLogger("shop.cache")  # log.warning(...) shows up in the cell's output
-print("Connected to", lesson_backend().describe())
-
-
-@contextmanager
-def backends_to_measure():
-    """{label: Backend}: the lesson's Redis, plus a throwaway real redis-server for comparison when the
-    lesson runs on fakeredis and redis-server is installed on this machine."""
-    here = lesson_backend()
-    backends = {here.name: here}
-    if here.is_real or redis_server_path() is None:
-        yield backends
-        return
-    with running_redis_server() as server:  # stopped again when the `with` block ends
-        backends["redis-server (throwaway)"] = backend_from_env({"REDIS_URL": server.url})
-        yield backends
-
 
 # %% [markdown] id="why"
 # ## Why: a client per request
@@ -222,7 +208,7 @@ with injector.slow(0.3):
 # %% [markdown] id="retry-why"
 # ## Retries: redis-py 8 retries by default, for seconds
 #
-# redis-py 8 gives every client a retry policy you did not ask for: `Retry(ExponentialWithJitterBackoff(base=0.01, cap=1), 10)`, up to **10 retries** after a `ConnectionError` or `TimeoutError`, each after a random wait of up to `0.01 × 2ⁿ` seconds, capped at 1 s. Good for riding out a blip; bad when the server is really gone, because every request now takes seconds to fail.
+# redis-py 8 gives a client made with `redis.Redis(host=..., port=...)` a retry policy you did not ask for: `Retry(ExponentialWithJitterBackoff(base=0.01, cap=1), 10)`, up to **10 retries** after a `ConnectionError` or `TimeoutError`, each after a random wait of up to `0.01 × 2ⁿ` seconds, capped at 1 s. Good for riding out a blip; bad when the server is really gone, because every request now takes seconds to fail. (A client made with `redis.Redis.from_url(...)` or on a `ConnectionPool` you made gets no retries at all, `Retry(NoBackoff(), 0)`, unless you pass `retry=`: the default depends on how the client was made, so choose it yourself.)
 #
 # Let us measure it against a port where nothing listens (on this machine's loopback address, so "connection refused" comes back at once). The backoff below is redis-py's own, wrapped only to show each wait on the progress bar.
 
@@ -375,7 +361,8 @@ print(f"requests served during the outage: {served}")
 #
 # Write the class `ProfileService`:
 #
-# - `ProfileService(new_pool)` runs **once**, when the application starts. `new_pool(**options)` makes a `redis.ConnectionPool` on the lesson's Redis, taking the same options as `redis.ConnectionPool` (`max_connections=`, `socket_timeout=`, ...) plus `pool_class=` (e.g. `redis.BlockingConnectionPool`). Make the pool here, with a **ceiling** (`max_connections`), and a client on it.
+# - `ProfileService(new_pool)` runs **once**, when the application starts. `new_pool(**options)` makes a `redis.ConnectionPool` on the lesson's Redis, taking the same options as `redis.ConnectionPool` (`max_connections=`, `socket_timeout=`, `retry=`, ...) plus `pool_class=` (e.g. `redis.BlockingConnectionPool`); like any pool you make, it retries nothing unless you pass `retry=`. Make the pool here, with a **ceiling** (`max_connections`) and **timeouts**, and a client on it.
+# - When the server hangs, a request must give up within **1 second in all**, retries included (it may raise `redis.TimeoutError`: handling that is exercise 2).
 # - `service.display_name(user_id)` handles one web request: it returns the value of `user:<user_id>:name` (or `None` when the key is missing).
 #
 # ```python
@@ -384,7 +371,7 @@ print(f"requests served during the outage: {served}")
 # 'Ada'
 # ```
 #
-# The check sends 100 requests one after another, then 100 more from 4 threads at once, and counts the connections the server sees opened.
+# The check sends 100 requests one after another, then 100 more from 4 threads at once (each command slowed down a little, so the requests really overlap), counts the connections the server sees opened, and times one request against a server that stops answering.
 
 # %% answer="l05-pool-reuse"
 class ProfileService:
@@ -402,6 +389,7 @@ class ProfileService:
 
 # %% check
 spy = grading_spy("user:5*")
+injector = FaultInjector(spy=spy)
 plain = spy.backend.client(retry=no_retry())
 NAMES = {500 + i: name for i, name in enumerate(["Ada", "Grace", "Edsger", "Barbara", "Donald"])}
 for user_id, name in NAMES.items():
@@ -410,16 +398,17 @@ pools_made = []
 
 
 def new_pool(pool_class=redis.ConnectionPool, **options):
+    """A pool on the lesson's Redis whose connections the check can watch and slow down. Like any
+    redis.ConnectionPool, it retries nothing unless `retry=` is passed."""
     pools_made.append(dict(options, pool_class=pool_class.__name__))
-    options.setdefault("retry", no_retry())
-    return spy.pool(pool_class=pool_class, **options)
+    return injector.pool(pool_class=pool_class, **options)
 
 
 with count_connections(spy.backend) as sequential:
     service = ex.call(ProfileService, new_pool)
     answers = {user_id: ex.call(service.display_name, user_id) for user_id in range(500, 600)}
 wrong = {uid: got for uid, got in answers.items() if got != NAMES.get(uid)}
-ex.expect(not wrong, "client-pool-reuse", expected="each user's name (None for users without one)",
+ex.expect(not wrong, "correctness", expected="each user's name (None for users without one)",
           got=f"{len(wrong)} wrong, e.g. user {next(iter(wrong), '')}: {next(iter(wrong.values()), '')!r}")
 ex.expect(len(pools_made) >= 1, "client-pool-reuse", expected="a pool made with the `new_pool` you are given",
           got="`new_pool` was never called", hint="In __init__: `pool = new_pool(max_connections=...)`.")
@@ -442,17 +431,30 @@ def burst(user_id):
         errors.append(error)
 
 
-with count_connections(spy.backend) as threaded, ThreadPoolExecutor(max_workers=4) as workers:
-    results = list(workers.map(burst, [500 + i % 100 for i in range(100)]))
-ex.expect(not errors, "client-pool-reuse", expected="100 requests from 4 threads served",
+with count_connections(spy.backend) as threaded, injector.slow(0.005), ThreadPoolExecutor(max_workers=4) as workers:
+    results = list(workers.map(burst, [500 + i % 100 for i in range(100)]))  # each command 5 ms: requests overlap
+ex.expect(not errors, "client-pool-reuse", expected="100 requests from 4 threads at once served",
           got=f"{len(errors)} failed, e.g. {type(errors[0]).__name__ if errors else ''}: {errors[0] if errors else ''}",
           hint="A ConnectionPool fails at once when all its connections are busy; a BlockingConnectionPool waits.")
 ex.expect(threaded.opened <= 5, "client-pool-reuse", expected="at most one connection per thread (4)",
           got=f"{threaded.opened} connections opened for 100 requests from 4 threads")
-ex.expect(results[:5] == [NAMES[500 + i] for i in range(5)], "client-pool-reuse",
-          expected="the names read under load too", got=repr(results[:5]))
+ex.expect(results[:5] == [NAMES[500 + i] for i in range(5)], "correctness",
+          expected="the names read under load too", got=repr(results[:5])[:120])
 ex.expect(len(pools_made) == 1, "client-pool-reuse", expected="one pool for the whole service",
           got=f"{len(pools_made)} pools made")
+start = time.perf_counter()
+with injector.slow(3.0):  # the server stops answering for 3 s
+    try:
+        service.display_name(500)
+        outcome = "it answered after the server came back"
+    except redis.RedisError as gave_up:
+        outcome = f"{type(gave_up).__name__}"
+waited = time.perf_counter() - start
+ex.expect(waited <= 1.4, "client-error-handling", expected="a request against a hung server gives up within ~1 s",
+          got=f"{waited:.2f} s until {outcome} "
+              f"(options {', '.join(f'{k}={v!r}' for k, v in pools_made[0].items())})"[:240],
+          hint="`socket_timeout=0.5` (seconds to wait for a reply; the default waits forever), and no more retries "
+          "than fit the budget.")
 ### END HIDDEN TESTS
 ex.verdict()
 
@@ -473,7 +475,8 @@ ex.verdict()
 # 2. On a miss, call `load_price(product_id)` (the database: the source of truth), write the value back with a **TTL of 300 seconds**, and return it.
 # 3. When the cache **read** fails (connection lost, timeout, wrong password), log a warning that names the error and return `load_price(product_id)`.
 # 4. When the **write-back** fails (for example Redis is full and answers `OOM`, a `ResponseError`), log a warning that names the error and still return the price.
-# 5. Catch redis's errors, not `Exception`: an error from `load_price` itself (the database is down) must reach the caller.
+# 5. Catch redis's errors, not `Exception`: any other error must reach the caller, whether it comes from `load_price` itself (the database is down) or is a bug (a `TypeError` in the code around the cache call).
+# 6. Fall back at once: while the cache is down, each request returns in a few milliseconds (no sleeping and retrying in the request).
 #
 # ```python
 # >>> get_price(cache, 41, load_price)       # a miss: loads, caches for 300 s
@@ -560,18 +563,18 @@ second = ex.call(get_price, cache, 41, source)
 ex.expect(first == second == "82.50", "pattern-cache-aside", expected="'82.50' twice", got=f"{first!r}, {second!r}")
 ex.expect(source.calls == [41], "pattern-cache-aside", expected="the database asked once: the 2nd call is a hit",
           got=f"the database asked {len(source.calls)} time(s)", hint="Return the cached value when GET finds one.")
-ttl = plain.ttl("product:41:price")
-stored = plain.get("product:41:price")
-ex.expect(stored == "82.50" and 0 < ttl <= 300, "ttl-always",
-          expected="`product:41:price` cached with a TTL of 300 s", got=f"value {stored!r}, TTL {ttl}")
-ex.check(checks.writes_have_ttl(spy.commands))
+stored = plain.get("product:41:price") if plain.type("product:41:price") == "string" else None
+ex.expect(stored == "82.50", "pattern-cache-aside", expected="`product:41:price` cached as '82.50'", got=repr(stored))
+ex.check(checks.ttl_close(plain, "product:41:price", 300))
 
 FAULTS = {"an outage": injector.outage, "timeouts": injector.timeouts, "a wrong password": injector.auth_failure,
           "an out-of-memory Redis (the write-back fails)": injector.out_of_memory}  # fmt: skip
 for number, (label, fault) in enumerate(FAULTS.items(), start=50):
     source, before = PriceSource(), injector.injected
     with watching_logs() as (logs, printed), fault():
+        start = time.perf_counter()
         price = ex.call(get_price, cache, number, source)
+        took = time.perf_counter() - start
     met = injector.injected - before
     ex.expect(met > 0, "client-error-handling", expected=f"your code to use the cache during {label}",
               got="no cache command was sent", hint="Read the cache first; the check breaks it under you.")
@@ -584,8 +587,11 @@ for number, (label, fault) in enumerate(FAULTS.items(), start=50):
     error = injector.events[-1].error
     named = error.split(":")[0] in said or error.split(": ", 1)[-1] in said
     ex.expect(not said.strip() or named, "client-error-handling", expected="the log line to name the error",
-              got=f"logged {said.strip()[:70]!r} for {error}", severity=Severity.ACTIONABLE,
+              got=f"logged {said.strip()[:70]!r} for {error}",
               hint="Include the exception in the message: log.warning('...: %s', error).")
+    ex.expect(took <= 0.1, "client-error-handling", expected=f"during {label}: the fallback at once (under 100 ms)",
+              got=f"{took * 1000:,.0f} ms for one request",
+              hint="Fall back on the first error: no sleep, no retry loop.")
 ### BEGIN HIDDEN TESTS
 plain.set("product:60:price", "cached-60", ex=300)
 source = PriceSource()
@@ -614,15 +620,29 @@ ex.expect(escaped is not None and len(source.calls) == 1, "client-error-handling
           got=(f"the error reached the caller, but the database was asked {len(source.calls)} times" if escaped
                else f"returned {result!r}, database asked {len(source.calls)} time(s)"),
           hint="Keep only the cache calls inside try, and catch redis errors, not Exception.")
+for label, bug in (("a TypeError from the cache call", TypeError), ("a KeyError from the cache call", KeyError)):
+    source = PriceSource()
+    result, escaped = None, None
+    try:
+        with watching_logs(), injector.fail_next(1, bug):  # not a redis error: a bug must reach the caller
+            result = get_price(cache, 80, source)
+    except bug as error:
+        escaped = error
+    except Exception as error:  # noqa: BLE001 - reported below
+        result = f"{type(error).__name__}: {error}"
+    ex.expect(escaped is not None, "client-error-handling", expected=f"{label} to reach the caller (not a redis error)",
+              got=f"it was caught: returned {result!r}"[:120],
+              hint="`except Exception` hides your own bugs; catch redis.RedisError (or narrower) instead.")
 try:
     tree = ast.parse(textwrap.dedent(inspect.getsource(get_price)))
 except (OSError, TypeError, SyntaxError):
     tree = ast.parse("")
 broad = [h for h in ast.walk(tree) if isinstance(h, ast.ExceptHandler)
-         and (h.type is None or ast.unparse(h.type) in ("Exception", "BaseException"))]  # fmt: skip
+         and (h.type is None or ast.unparse(h.type) in ("Exception", "BaseException"))
+         and not any(isinstance(n, ast.Raise) for n in ast.walk(h))]  # fmt: skip
 ex.expect(not broad, "client-error-handling", expected="except clauses naming redis errors",
           got=f"`except{' ' + ast.unparse(broad[0].type) if broad and broad[0].type else ''}:` in get_price",
-          severity=Severity.ACTIONABLE, hint="`except (redis.ConnectionError, redis.TimeoutError)` for the read, "
+          hint="`except (redis.ConnectionError, redis.TimeoutError)` for the read, "
           "`except redis.RedisError` for the write-back: never Exception, which hides your own bugs.")
 ex.check(checks.keys_namespaced(checks.written_keys(spy.commands)))
 ### END HIDDEN TESTS
@@ -644,7 +664,8 @@ ex.verdict()
 # - Call `operation()` (a function with no arguments, such as `lambda: cache.get(key)`) and return its result.
 # - If it raises `redis.ConnectionError` or `redis.TimeoutError`, wait and try again: at most `attempts` calls in all. Wait with `sleep(seconds)` (the parameter, not `time.sleep` directly: the check passes a stopwatch), `base × 2ⁿ` after the n-th failure (or with jitter), **never more than `cap`**, and never after the last attempt.
 # - When the attempts run out, raise the last error.
-# - Raise at once, without retrying: `redis.AuthenticationError` (a wrong password stays wrong, although it *is* a `ConnectionError`), `redis.ResponseError` (the server answered; `OOM` is one), and anything else.
+# - Raise at once, without retrying: `redis.AuthenticationError` (a wrong password stays wrong, although it *is* a `ConnectionError`), `redis.ResponseError` (the server answered; `OOM` is one), and anything else (a `KeyError`, a `TypeError`: bugs are not retried).
+# - Use it only for **idempotent** operations (a read, `SET key value EX`): a `TimeoutError` can come after the server already ran the command, so a retried `INCR` would count twice. The check passes only such operations.
 # - A result of `None` (a cache miss) is a result, not an error.
 #
 # ```python
@@ -734,6 +755,11 @@ ex.expect(len(sleeps) == 4 and all(0 < s <= 0.05 for s in sleeps) and sum(sleeps
           expected="every wait capped at cap=0.05 s", got=f"waits {sleeps}")
 ex.expect(elapsed < 1.0, "client-error-handling", expected="waits only through sleep(): well under 1 s here",
           got=f"{elapsed:.2f} s")
+for bug in (KeyError, TypeError):
+    result, raised, calls, sleeps, _ = run(1, bug, attempts=3)
+    ex.expect(isinstance(raised, bug) and calls == 1 and not sleeps, "client-error-handling",
+              expected=f"a {bug.__name__} (not a redis error) raised at once: no retry, no wait",
+              got=f"{calls} call(s), {shown(raised)}", hint="Catch only (redis.ConnectionError, redis.TimeoutError).")
 result, raised, calls, sleeps, _ = run(3, attempts=1)
 ex.expect(isinstance(raised, redis.ConnectionError) and calls == 1 and not sleeps, "client-error-handling",
           expected="attempts=1: one call, no retry", got=f"{calls} calls, {shown(raised)}")
@@ -774,7 +800,7 @@ ex.verdict()
 #     return user
 # ```
 #
-# Which standards does it break? Return the set of standard ids from `kata_violations()`. Count each fault under the most specific standard that names it. The ids are in `autograder/catalog/standards.toml`.
+# Which standards does it break? Return the set of standard ids from `kata_violations()`. Count each fault under the most specific standard that names it. Choose among those you have met so far: `ttl-always`, `key-namespace`, `key-readable`, `key-no-numbered-db`, `key-size-limit`, `cmd-scan-not-keys`, `client-pool-reuse`, `client-error-handling`.
 
 # %% answer="l05-kata"
 def kata_violations():
@@ -806,6 +832,4 @@ ex.verdict()
 # ## Your progress in this lesson
 
 # %% id="progress"
-from autograder.feedback_widgets import show_progress
-
 show_progress("05-connections")

@@ -20,68 +20,28 @@ import matplotlib.pyplot as plt
 import redis
 from tqdm.auto import tqdm
 
-from autograder import checks
-from autograder.exercise import Exercise
-from autograder.hints import hints
-from autograder.labkit import (
+from autograder.lesson import (
     CommandSpy,
     DatabaseUnavailable,
+    Exercise,
     FaultInjector,
     LessonDB,
-    connect,
+    checks,
     grading_spy,
+    hints,
     lesson_backend,
+    run_in_threads,
+    show_progress,
+    start_lesson,
     timeline,
+    unlink_matching,
 )
 
-r = connect()  # one shared connection pool per notebook
+r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
 REAL = lesson_backend().is_real
 db = LessonDB.create(seed=7)  # a real SQLite database: 10,000 products, 2,000 users, 5,000 orders
-print("Connected to", lesson_backend().describe())
 print(f"Lesson database: {db.count_rows('products'):,} products, {db.count_rows('users'):,} users, "
       f"{db.count_rows('orders'):,} orders (SQLite, in memory; it counts every query it answers)")
-
-
-def unlink_matching(pattern):
-    """Remove the keys matching `pattern` (SCAN + UNLINK, a page at a time); returns how many."""
-    removed, batch = 0, []
-    for key in r.scan_iter(match=pattern, count=1000):
-        batch.append(key)
-        if len(batch) == 500:
-            removed, batch = removed + r.unlink(*batch), []
-    return removed + (r.unlink(*batch) if batch else 0)
-
-
-def run_in_threads(fn, n, timeout=5.0):
-    """Start `fn()` in `n` threads at the same moment; wait at most `timeout` seconds for all of them.
-
-    Returns (results, errors, still_running, seconds). Errors are collected, never printed.
-    """
-    start = threading.Barrier(n + 1)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            start.wait(timeout)
-            value = fn()
-            with lock:
-                results.append(value)
-        except Exception as error:  # noqa: BLE001 - reported by the caller
-            with lock:
-                errors.append(error)
-
-    threads = [threading.Thread(target=worker, daemon=True, name=f"request-{i}") for i in range(n)]
-    for thread in threads:
-        thread.start()
-    start.wait(timeout)
-    began = time.perf_counter()
-    deadline = began + timeout
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.perf_counter()))
-    still_running = sum(thread.is_alive() for thread in threads)
-    return results, errors, still_running, time.perf_counter() - began
-
 
 # %% [markdown] id="seed"
 # ## The standard's example, and its bad twin
@@ -168,7 +128,7 @@ def product_from_cache(r, db, product_id):
     return product, False
 
 
-unlink_matching("demo:*")
+unlink_matching(r, "demo:*")
 stats_before = r.info("stats") if REAL else None
 db.reset_counts()
 uncached_ms, cached_ms, hits, db_reads_uncached, db_reads_cached = [], [], [], [], []
@@ -186,7 +146,7 @@ with db.slow(DB_LATENCY):
         hits.append(hit)
         db_reads_cached.append(db.reads)
 stats_after = r.info("stats") if REAL else None
-unlink_matching("demo:*")
+unlink_matching(r, "demo:*")
 
 
 def pct(values, p):
@@ -279,7 +239,7 @@ r.set("demo:product:8", str(db.get_product(8)), ex=60)  # BAD: Python repr, not 
 print("json.dumps :", r.get("demo:product:7")[:70], "…")
 print("str()      :", r.get("demo:product:8")[:70], "…")
 print("read back  :", read_cached_json(r, "demo:product:7") == product, "/", read_cached_json(r, "demo:product:8"))
-_ = unlink_matching("demo:*")
+_ = unlink_matching(r, "demo:*")
 
 
 # %% [markdown] id="ex1-task"
@@ -291,7 +251,7 @@ _ = unlink_matching("demo:*")
 #
 # 1. `GET user:<user_id>`; on a hit, return the JSON-decoded object **without touching the database**;
 # 2. on a miss, read `db.get_user(user_id)`, store it as JSON at `user:<user_id>` **with a TTL of 3600 seconds in the same command**, and return it;
-# 3. if the cached entry is not valid JSON, treat it as a miss (reload and overwrite it);
+# 3. if the cached entry is not valid JSON, treat it as a miss: reload it, and overwrite it with a plain `SET … EX` (or delete it first; a `SET … NX` fill alone would leave the bad entry in place). A valid JSON entry another service wrote is yours to return; if your reader also checks the entry's shape and treats a foreign shape as a miss, that is fine too;
 # 4. if the database has no such user (`None`), return `None`. Caching that answer is optional here (see *negative caching* below); if you do, give it a short TTL (at most 300 s).
 #
 # ```python
@@ -323,29 +283,46 @@ def get_user(r, db, user_id):
 spy = grading_spy("user:*")
 client, seed = spy.client(), spy.backend.client()
 gdb = LessonDB.create(seed=21, products=50, users=200, orders=0)
-WRITES = {"SET", "SETEX", "PSETEX", "SETNX", "GETSET", "MSET"}
+READS = {"GET", "GETEX", "MGET"}
+
+
+def touches(step, key):
+    """Whether a timeline step is a command that names `key` (its key, or one of a script's or MGET's keys)."""
+    return hasattr(step, "arg_text") and key in step.arg_text()
+
+
+def stored_json(key):
+    """What `key` holds, decoded: None when absent, "(not JSON)" / "(not a string)" when unreadable."""
+    try:
+        stored = seed.get(key)
+    except redis.ResponseError:
+        return "(not a string)"
+    try:
+        return json.loads(stored) if stored is not None else None
+    except ValueError:
+        return "(not JSON)"
+
 
 user = ex.call(get_user, client, gdb, 7)
 expected_user = gdb.peek_user(7)
-ex.expect(user == expected_user, "pattern-cache-aside", expected=f"the user from the database: {expected_user}",
-          got=repr(user))
-steps = [s.name for s in timeline(spy.commands, gdb.events)]
-ex.expect(steps[:1] == ["GET"] and steps[1:2] == ["DB READ"] and steps[2:3] in (["SET"], ["SETEX"])
-          and len(steps) == 3, "pattern-cache-aside",
-          expected="on a miss: GET user:7 → one database read → SET user:7 … EX 3600",
-          got=" → ".join(str(s) for s in timeline(spy.commands, gdb.events)) or "nothing sent, nothing read",
+ex.expect(user == expected_user, "correctness", expected=f"the user from the database: {expected_user}",
+          got=repr(user)[:160])
+steps = timeline(spy.commands, gdb.events)
+shown = " → ".join(str(s) for s in steps)[:240] or "nothing sent, nothing read"
+db_reads = [i for i, s in enumerate(steps) if s.name == "DB READ"]
+first_read = next((i for i, s in enumerate(steps) if s.name in READS and touches(s, "user:7")), None)
+written_before = [s for s in steps[: db_reads[0] if db_reads else len(steps)]
+                  if hasattr(s, "arg_text") and s.key == "user:7" and checks.written_keys([s])]
+ex.expect(len(db_reads) == 1 and first_read is not None and first_read < db_reads[0] and not written_before,
+          "pattern-cache-aside",
+          expected="on a miss: `GET user:7` first, then one database read, then the cache written",
+          got=f"{len(db_reads)} database read(s): {shown}",
           hint="Read the cache first, the database only on a miss, then write the cache.")
 ex.check(checks.writes_have_ttl(spy.commands))
-stored = client.get("user:7")
-try:
-    decoded = json.loads(stored) if stored is not None else None
-except json.JSONDecodeError:
-    decoded = "(not JSON)"
+decoded = stored_json("user:7")
 ex.expect(decoded == expected_user, "client-serialization", expected="the user stored at `user:7` as JSON",
-          got=f"{stored!r}"[:120], hint="`json.dumps(user)` to write, `json.loads(cached)` to read.")
-ttl = client.ttl("user:7")
-ex.expect(3590 <= ttl <= 3600, "ttl-always", expected="a TTL of 3600 s (one hour) on `user:7`", got=f"TTL {ttl}",
-          hint="`r.set(key, json.dumps(user), ex=3600)`.")
+          got=repr(decoded)[:120], hint="`json.dumps(user)` to write, `json.loads(cached)` to read.")
+ex.check(checks.ttl_close(seed, "user:7", 3600, slack=10))
 
 spy.clear()
 gdb.reset_counts()
@@ -354,9 +331,13 @@ ex.expect(again == expected_user and gdb.reads == 0, "pattern-cache-aside",
           expected="the second call served from the cache: same user, 0 database reads",
           got=f"{gdb.reads} database read(s), returned {again!r}"[:160],
           hint="On a hit, return `json.loads(cached)` before touching the database.")
-ex.expect(spy.names() == ["GET"], "pattern-cache-aside", expected="the second call sends just `GET user:7`",
-          got="; ".join(str(c) for c in spy.commands) or "no command at all (an in-process memo is not a cache "
+hit_reads = [c for c in spy.commands if c.name in READS and "user:7" in c.arg_text()]
+hit_writes = checks.written_keys(spy.commands)
+ex.expect(bool(hit_reads) and not hit_writes, "pattern-cache-aside",
+          expected="the second call reads `user:7` from Redis (`GET user:7`) and writes nothing",
+          got="; ".join(str(c) for c in spy.commands)[:200] or "no command at all (an in-process memo is not a cache "
           "other processes share, and it never expires)")
+ex.check(checks.ttl_close(seed, "user:7", 3600, slack=10))
 
 seed.set("user:13", "<html>502 Bad Gateway</html>", ex=3600)  # a corrupt entry
 gdb.reset_counts()
@@ -364,38 +345,46 @@ try:
     repaired, crashed = get_user(client, gdb, 13), None
 except Exception as error:  # noqa: BLE001 - reported as feedback
     repaired, crashed = None, error
-stored = client.get("user:13")
 ex.expect(crashed is None and repaired == gdb.peek_user(13), "client-serialization",
           expected="a corrupt entry treated as a miss: the user reloaded from the database",
-          got=f"{type(crashed).__name__}: {crashed}" if crashed else repr(repaired),
+          got=f"{type(crashed).__name__}: {crashed}" if crashed else repr(repaired)[:120],
           hint="Wrap `json.loads` in `try/except json.JSONDecodeError` and fall through to the database.")
-ex.expect(stored != "<html>502 Bad Gateway</html>" and 0 < client.ttl("user:13") <= 3600, "client-serialization",
-          expected="the corrupt entry overwritten with JSON (and a TTL)", got=f"{stored!r} left in the cache",
-          hint="After reloading, write the fresh JSON back as on any miss.")
+left = stored_json("user:13")
+pttl = seed.pttl("user:13")
+ex.expect(left is None or (left == gdb.peek_user(13) and 0 < pttl <= 3_600_000), "client-serialization",
+          expected="the corrupt entry repaired: overwritten with the user's JSON (TTL at most 3600 s), or deleted",
+          got=f"{seed.get('user:13')!r} left in the cache (TTL {pttl / 1000:.0f} s)"[:160] if left == "(not JSON)"
+          else f"`user:13` holds {left!r} with PTTL {pttl}"[:160],
+          hint="After reloading, write the fresh JSON back with a plain `SET … EX` (an `NX` write cannot replace the "
+               "bad entry), or delete the bad entry first.")
 ### BEGIN HIDDEN TESTS
 spy.clear()
 gdb.reset_counts()
 foreign = {"id": 12, "name": "Written by another service", "vip": True, "manager": None}
 seed.set("user:12", json.dumps(foreign), ex=3600)
 got = ex.call(get_user, client, gdb, 12)
-ex.expect(got == foreign and gdb.reads == 0, "client-serialization",
-          expected="a JSON entry another service wrote (with true/null) returned as is, without a database read",
-          got=f"{got!r}, {gdb.reads} database read(s)"[:160])
+as_is = got == foreign and gdb.reads == 0
+left = stored_json("user:12")
+reloaded = got == gdb.peek_user(12) and gdb.reads <= 1 and (left is None or left == gdb.peek_user(12))
+ex.expect(as_is or reloaded, "client-serialization",
+          expected="a JSON entry another service wrote (with true/null) returned as is without a database read, "
+                   "or (if your reader checks the entry's shape) treated as a miss: the user reloaded and the entry "
+                   "replaced or deleted",
+          got=f"returned {got!r}, {gdb.reads} database read(s), `user:12` now {left!r}"[:240])
 spy.clear()
 gdb.reset_counts()
 other = ex.call(get_user, client, gdb, 150)
-ex.expect(other == gdb.peek_user(150) and client.exists("user:150") == 1, "pattern-cache-aside",
+ex.expect(other == gdb.peek_user(150) and stored_json("user:150") == other, "pattern-cache-aside",
           expected="user 150 loaded and cached at `user:150`", got=repr(other)[:120])
+ex.check(checks.ttl_close(seed, "user:150", 3600, slack=10))
 spy.clear()
 gdb.reset_counts()
 missing = ex.call(get_user, client, gdb, 999_999)
-written = [c for c in spy.commands if c.name in WRITES]
-short = all(0 < client.ttl(c.key) <= 300 for c in written)
-ex.expect(missing is None and short, "ttl-always",
+written = set(checks.touched_keys(spy.commands)) | {"user:999999"}
+too_long = {k: seed.pttl(k) for k in sorted(written) if seed.pttl(k) == -1 or seed.pttl(k) > 300_000}
+ex.expect(missing is None and not too_long, "ttl-always",
           expected="None for a missing user; nothing cached, or a marker with a TTL of at most 300 s",
-          got=f"{missing!r}; wrote " + ("; ".join(f"`{c}` (TTL {client.ttl(c.key)})" for c in written) or "nothing"))
-ex.check(checks.writes_have_ttl(spy.commands))
-ex.check(checks.no_keys_command(spy.commands))
+          got=f"{missing!r}; " + ("; ".join(f"`{k}` with PTTL {v}" for k, v in too_long.items()) or "nothing cached"))
 ### END HIDDEN TESTS
 ex.verdict()
 
@@ -458,7 +447,7 @@ seen["write, then delete"] = play("3. GOOD: write the database, then delete the 
     ("writer", "DEL demo:product:7", lambda: r.delete(KEY)),
     ("reader", "GET → miss → SELECT → SET … EX 3600", lambda: product_from_cache(r, db, PRODUCT)),
 ])
-_ = unlink_matching("demo:*")
+_ = unlink_matching(r, "demo:*")
 
 
 # %% [markdown] id="invalidate-text"
@@ -500,6 +489,7 @@ spy = grading_spy("user:*")
 client, seed = spy.client(), spy.backend.client()
 gdb = LessonDB.create(seed=22, products=50, users=200, orders=0)
 WRITES = {"SET", "SETEX", "PSETEX", "SETNX", "GETSET", "MSET"}
+BYSTANDERS = (1, 6, 8, 93, 188, 199)  # other users' cached copies: one rename must leave them alone
 
 
 def reader(user_id):
@@ -512,7 +502,25 @@ def reader(user_id):
     return row
 
 
+def deletes(cmd, key):
+    """Whether a command removes `key` (DEL/UNLINK of it, GETDEL, an EXPIRE already due, FLUSHDB/FLUSHALL)."""
+    return bool(checks.deleting_commands([cmd])) and (key in cmd.arg_text() or cmd.name.startswith("FLUSH"))
+
+
+def bystanders_kept(before):
+    """The other users' cached copies that the call removed or changed: [(key, what now)]."""
+    lost = []
+    for key, (value, ttl) in before.items():
+        now, now_ttl = seed.get(key), seed.ttl(key)
+        if now != value or not ttl - 5 <= now_ttl <= ttl:
+            lost.append((key, "gone" if now is None else f"TTL {now_ttl}"))
+    return lost
+
+
 before = reader(7)  # warm the cache
+for other in BYSTANDERS:
+    reader(other)
+others = {f"user:{u}": (seed.get(f"user:{u}"), seed.ttl(f"user:{u}")) for u in BYSTANDERS}
 spy.clear()
 gdb.reset_counts()
 changed = ex.call(rename_user, client, gdb, 7, "Ada King")
@@ -526,28 +534,39 @@ ex.expect(after["name"] == "Ada King", "pattern-cache-aside",
           got=f"{after['name']!r}: a stale read (the cached copy survived the update)",
           hint="Delete `user:<id>` after the database write: `r.unlink(f'user:{user_id}')`.")
 steps = timeline(spy.commands, gdb.events)
-write_at = next((i for i, s in enumerate(steps) if s.name == "DB WRITE"), None)
-delete_at = next((i for i, s in enumerate(steps) if s.name in ("DEL", "UNLINK") and s.key == "user:7"), None)
-ex.expect(write_at is not None and delete_at is not None and write_at < delete_at, "pattern-cache-aside",
-          expected="database write first, then DEL/UNLINK user:7",
-          got=" → ".join(str(s) for s in steps) or "nothing",
-          hint="Deleting first lets a reader put the old row back before your UPDATE lands (race 1 above).")
+last_write = max((i for i, s in enumerate(steps) if s.name == "DB WRITE"), default=None)
+last_delete = max((i for i, s in enumerate(steps) if hasattr(s, "arg_text") and deletes(s, "user:7")), default=None)
+ex.expect(last_write is not None and last_delete is not None and last_write < last_delete, "pattern-cache-aside",
+          expected="the database written, then `user:7` deleted (DEL/UNLINK) after that write",
+          got=" → ".join(str(s) for s in steps)[:240] or "nothing",
+          hint="Deleting only before the UPDATE lets a reader put the old row back before it lands (race 1 above). "
+               "A delete before *and* after (delayed double delete) is fine.")
 overwrites = [c for c in spy.commands if c.name in WRITES]
 ex.expect(not overwrites, "pattern-cache-aside", expected="the cached copy deleted, not overwritten",
-          got="; ".join(f"`{c}`" for c in overwrites),
+          got="; ".join(f"`{c}`" for c in overwrites)[:200],
           hint="Overwriting races between writers (race 2 above); a delete lets the next read load the truth.")
+lost = bystanders_kept(others)
+ex.expect(not lost, "pattern-cache-aside",
+          expected="only `user:7` invalidated: the other users' cached copies untouched",
+          got=f"{len(lost)} of {len(others)} other cached users removed or changed: "
+              + ", ".join(f"`{k}` {what}" for k, what in lost[:4]),
+          hint="Delete the one key whose data changed; emptying the whole cache turns every read into a miss.")
 ex.check(checks.writes_have_ttl(spy.commands))
 ### BEGIN HIDDEN TESTS
 reader(150)
+others = {f"user:{u}": (seed.get(f"user:{u}"), seed.ttl(f"user:{u}")) for u in BYSTANDERS}
 spy.clear()
+gdb.reset_counts()
 ex.call(rename_user, client, gdb, 150, "Grace Brewster")
 ex.expect(reader(150)["name"] == "Grace Brewster", "pattern-cache-aside",
           expected="user 150 renamed and its own key invalidated", got=f"{reader(150)['name']!r}")
+lost = bystanders_kept(others)
+ex.expect(not lost, "pattern-cache-aside", expected="renaming user 150 leaves the other cached users alone",
+          got=", ".join(f"`{k}` {what}" for k, what in lost[:4]))
 spy.clear()
 gone = ex.call(rename_user, client, gdb, 999_999, "Nobody")
-ex.expect(gone is False and client.exists("user:999999") == 0, "pattern-cache-aside",
+ex.expect(gone is False and client.exists("user:999999") == 0, "correctness",
           expected="False for a missing user, and no key created", got=f"{gone!r}")
-ex.check(checks.no_keys_command(spy.commands))
 ### END HIDDEN TESTS
 ex.verdict()
 
@@ -591,7 +610,7 @@ print(f"1,000 lookups of 50 products that do not exist  [{lesson_backend().name}
 for label, reads in results.items():
     print(f"  {label:24} {reads:5,} database reads")
 print(f"  the marker: GET → {r.get('demo:product:20001')!r}, TTL {r.ttl('demo:product:20001')} s")
-_ = unlink_matching("demo:*")
+_ = unlink_matching(r, "demo:*")
 
 
 # %% [markdown] id="negative-text"
@@ -635,14 +654,14 @@ def product_with_lock(r, db, product_id, ttl=3600, lock_seconds=5, poll=0.01, gi
 
 herd = {}
 for label, fn in (("plain cache-aside", product_plain), ("SET NX lock", product_with_lock)):
-    unlink_matching("demo:*")
+    unlink_matching(r, "demo:*")
     db.reset_counts()
     with db.slow(0.05):
         results, errors, stuck, seconds = run_in_threads(lambda fn=fn: fn(r, db, 4242), 20)
     herd[label] = (db.reads, seconds)
     assert not errors and not stuck and len(results) == 20
     print(f"{label:18}: 20 concurrent misses → {db.reads:2} database reads, all answered in {seconds * 1000:.0f} ms")
-unlink_matching("demo:*")
+unlink_matching(r, "demo:*")
 
 fig, ax = plt.subplots(figsize=(6, 2.4))
 ax.barh(list(herd), [reads for reads, _ in herd.values()], color=["tab:red", "tab:green"])
@@ -678,14 +697,14 @@ def product_early_refresh(r, db, product_id, ttl=3600, refresh_below=0.10):
     return json.loads(cached)  # everyone is served the cached value at once
 
 
-unlink_matching("demo:*")
+unlink_matching(r, "demo:*")
 product_early_refresh(r, db, 4242)  # cached with a 1-hour TTL
 r.expire("demo:product:4242", 200)  # pretend 56 min 40 s have passed: 200 s left, under 10 %
 db.reset_counts()
 served = [product_early_refresh(r, db, 4242) for _ in range(50)]
 print(f"50 requests near expiry: {db.reads} database read (the early refresh), "
       f"{sum(p is not None for p in served)} answered from the cache, TTL now {r.ttl('demo:product:4242')} s")
-_ = unlink_matching("demo:*")
+_ = unlink_matching(r, "demo:*")
 
 
 # %% [markdown] id="ex3-task"
@@ -695,37 +714,43 @@ _ = unlink_matching("demo:*")
 #
 # Write `get_product_protected(r, db, product_id)`, cache-aside for `product:<product_id>` (JSON, `ex=300`) with a lock:
 #
-# 1. `GET product:<id>`; a hit returns the decoded product;
-# 2. on a miss, try to take the lock `lock:product:<id>` with **one** `SET … NX EX` (a few seconds, e.g. `ex=5`);
-# 3. the winner checks the cache once more, reads `db.get_product(product_id)`, writes the cache with its TTL, releases the lock, and returns the product;
+# 1. `GET product:<id>`; a hit returns the decoded product. An entry that is not valid JSON is a miss, as in Exercise 1 (it gets overwritten below);
+# 2. on a miss, try to take the lock `lock:product:<id>` with **one** `SET … NX EX` (a few seconds, e.g. `ex=5`), holding a token of your own (e.g. `uuid.uuid4().hex`);
+# 3. the winner checks the cache once more (another request may have filled it a moment ago), reads `db.get_product(product_id)`, writes the cache with its TTL, releases the lock **only if it still holds your token** (a slow holder whose lock expired must not delete the next holder's lock: `GET` then `DEL`, a Lua compare-and-delete, or redis-py's `r.lock()`), and returns the product;
 # 4. the others sleep a little (10–50 ms) and start again from step 1. Never wait forever: retrying step 2 picks the lock up once a dead holder's lock expires.
 #
 # ```python
-# >>> get_product_protected(r, db, 42)   # GET product:42 → SET lock:product:42 <token> NX EX 5 → GET → SELECT → SET product:42 … EX 300 → DEL lock
+# >>> get_product_protected(r, db, 42)   # GET product:42 → SET lock:product:42 <token> NX EX 5 → GET → SELECT → SET product:42 … EX 300 → GET lock → DEL lock
 # {'id': 42, 'sku': 'SKU-00042', ...}
 # ```
 #
-# The check runs 20 threads against a database slowed to 100 ms per query, then calls your function while a lock left behind by a "crashed" holder (TTL 0.4 s) still exists.
+# The check runs 20 threads against a database slowed to 100 ms per query, then calls your function while a lock left behind by a "crashed" holder (TTL 0.4 s) still exists. It also plays the two races the lock must survive: the cache filled by someone else just before your lock is granted, and your lock expiring (and being taken over) while your query runs.
 
 # %% answer="l07-stampede-lock"
 def get_product_protected(r, db, product_id):
     ### BEGIN SOLUTION
     key, lock = f"product:{product_id}", f"lock:product:{product_id}"
-    while True:
+
+    def cached_product():
         cached = r.get(key)
-        if cached is not None:
-            return json.loads(cached)
+        try:
+            return json.loads(cached) if cached is not None else None
+        except json.JSONDecodeError:
+            return None  # corrupt or foreign: a miss, overwritten below
+
+    while True:
+        if (product := cached_product()) is not None:
+            return product
         token = f"{threading.get_ident()}-{time.monotonic_ns()}"
         if r.set(lock, token, nx=True, ex=5):
             try:
-                cached = r.get(key)
-                if cached is not None:
-                    return json.loads(cached)
+                if (product := cached_product()) is not None:
+                    return product
                 product = db.get_product(product_id)
                 r.set(key, json.dumps(product), ex=300)
                 return product
             finally:
-                if r.get(lock) == token:
+                if r.get(lock) == token:  # release only our own lock
                     r.delete(lock)
         time.sleep(0.02)
     ### END SOLUTION
@@ -733,8 +758,49 @@ def get_product_protected(r, db, product_id):
 
 # %% check
 spy = grading_spy("product:*", "lock:*")
+faults = FaultInjector(spy=spy)  # its clients are spied too; `faults.slow()` delays only their commands
 client, seed = spy.client(), spy.backend.client()
 gdb = LessonDB.create(seed=23, products=300, users=10, orders=0)
+
+
+class DuringQuery:
+    """The lesson database, with something happening (once) while the learner's `get_product` query runs."""
+
+    def __init__(self, db, happen):
+        self._db, self._happen = db, happen
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+    def get_product(self, product_id):
+        happen, self._happen = self._happen, None
+        if happen is not None:
+            happen()
+        return self._db.get_product(product_id)
+
+
+def one_call(r, db, product_id, timeout=4):
+    """One call in a thread (so a call that never returns cannot hang the check): (result, error, stuck)."""
+    results, errors, stuck, _ = run_in_threads(lambda: get_product_protected(r, db, product_id), 1, timeout=timeout)
+    return (results[0] if results else None), (errors[0] if errors else None), stuck
+
+
+def outcome(result, error, stuck):
+    return ("still running after 4 s" if stuck else f"{type(error).__name__}: {error}" if error
+            else f"returned {result!r}")[:160]
+
+
+def cached_json(key):
+    """What `key` holds, decoded: None when absent, a "(…)" note when it is not a JSON string."""
+    try:
+        raw = seed.get(key)
+        return json.loads(raw) if raw is not None else None
+    except redis.ResponseError:
+        return "(not a string)"
+    except ValueError:
+        return f"(not JSON: {raw[:40]!r})"
+
+
 expected_product = gdb.peek_product(42)
 with gdb.slow(0.1):
     results, errors, stuck, seconds = run_in_threads(lambda: get_product_protected(client, gdb, 42), 20)
@@ -742,7 +808,7 @@ ex.expect(not errors and not stuck, "pattern-cache-aside", expected="20 concurre
           got=(f"{len(errors)} raised, e.g. {type(errors[0]).__name__}: {errors[0]}; " if errors else "")
           + (f"{stuck} still running after 5 s" if stuck else ""),
           hint="A NotImplementedError means the answer cell still holds the stub.")
-ex.expect(len(results) == 20 and all(p == expected_product for p in results), "pattern-cache-aside",
+ex.expect(len(results) == 20 and all(p == expected_product for p in results), "correctness",
           expected="every call returns product 42", got=f"{len(results)} results, e.g. {results[:1]}"[:160])
 ex.expect(gdb.read_counts["products"] == 1, "pattern-cache-aside",
           expected="exactly 1 database read for 20 concurrent misses on one key",
@@ -753,10 +819,10 @@ locks = [c for c in spy.named("SET") if c.key == "lock:product:42" and "NX" in [
 ex.expect(bool(locks), "pattern-cache-aside", expected="a lock taken with `SET lock:product:42 <token> NX EX …`",
           got="; ".join(sorted({str(c) for c in spy.commands if c.key and "lock" in c.key})[:3]) or "no lock key",
           hint="`r.set(f'lock:product:{product_id}', token, nx=True, ex=5)` returns True for the one winner.")
-ex.check(checks.writes_have_ttl(spy.commands))
-ex.expect(0 < client.ttl("product:42") <= 300, "ttl-always", expected="`product:42` cached with a TTL of 300 s",
-          got=f"TTL {client.ttl('product:42')}")
-ex.expect(client.exists("lock:product:42") == 0, "pattern-cache-aside",
+ex.check(checks.command_log_findings(spy.commands))
+ex.check(checks.keys_left_without_ttl(seed, checks.touched_keys(spy.commands)))
+ex.check(checks.ttl_close(seed, "product:42", 300, slack=10))
+ex.expect(seed.exists("lock:product:42") == 0, "pattern-cache-aside",
           expected="the lock released once the value is cached", got="`lock:product:42` still held",
           hint="Delete the lock in a `finally:` once the cache is written (only if it still holds your token).")
 
@@ -771,10 +837,69 @@ ex.expect(not stuck and not errors and results == [gdb.peek_product(77)], "patte
           hint="Waiters must keep retrying the `SET … NX` (or give up after a bound), not only re-read the cache.")
 ex.expect(stuck or seconds < 3.5, "pattern-cache-aside", expected="an answer within a few seconds",
           got=f"{seconds:.1f} s")
+
+# Your lock expires while your query runs, and another worker takes it: your release must leave its lock alone.
+spy.clear()
+gdb.reset_counts()
+taken_over = DuringQuery(gdb, lambda: seed.set("lock:product:61", "another-worker", ex=5))
+result, error, stuck = one_call(client, taken_over, 61)
+holder = seed.get("lock:product:61")
+ex.expect(not stuck and error is None and result == gdb.peek_product(61), "pattern-cache-aside",
+          expected="product 61 returned", got=outcome(result, error, stuck))
+ex.expect(holder == "another-worker", "pattern-cache-aside",
+          expected="the lock another worker took while your query ran (your own had expired) left in place",
+          got=f"your release deleted it (`lock:product:61` now {holder!r}): two workers may now load the same key"
+          if holder is None else f"`lock:product:61` now {holder!r}",
+          hint="Release only your own lock: store a unique token in it and delete it only if it still holds that "
+               "token (`GET` + compare + `DEL`, a Lua compare-and-delete, or `r.lock()`).")
+seed.delete("lock:product:61")
+
+# The cache is filled by someone else between your first GET and your lock: the winner must look again.
+spy.clear()
+gdb.reset_counts()
+filled_at = []  # when the other request's value landed (the clock of `Command.at`)
+
+
+def fill_after_first_reply(seconds=4):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(c.answered for c in spy.commands):
+            seed.set("product:62", json.dumps(gdb.peek_product(62)), ex=300)
+            filled_at.append(time.perf_counter_ns())
+            return
+        time.sleep(0.001)
+
+
+filler = threading.Thread(target=fill_after_first_reply, daemon=True)
+filler.start()
+with faults.slow(0.05):  # each of your commands takes 50 ms: the fill lands right after your first one answers
+    result, error, stuck = one_call(faults.client(), gdb, 62)
+filler.join(1)
+lock_sets = [c for c in spy.named("SET") if c.key == "lock:product:62"]
+raced = bool(filled_at and lock_sets and filled_at[0] < lock_sets[0].at)  # the fill landed before the lock request
+ex.expect(not stuck and error is None and result == gdb.peek_product(62), "pattern-cache-aside",
+          expected="product 62 returned", got=outcome(result, error, stuck))
+ex.expect(not raced or gdb.read_counts["products"] == 0, "pattern-cache-aside",
+          expected="no database read: the value another request cached just before your lock was granted is used",
+          got=f"{gdb.read_counts['products']} database read(s) after winning the lock",
+          hint="After `SET … NX` succeeds, `GET` the key once more before you query the database.")
+seed.delete("lock:product:62")
+
+# A corrupt entry is a miss: reload it and overwrite it, never crash the page.
+seed.set("product:88", "<html>502 Bad Gateway</html>", ex=300)
+gdb.reset_counts()
+result, error, stuck = one_call(client, gdb, 88)
+left = cached_json("product:88")
+ex.expect(not stuck and error is None and result == gdb.peek_product(88), "client-serialization",
+          expected="a corrupt `product:88` treated as a miss: product 88 loaded from the database",
+          got=outcome(result, error, stuck),
+          hint="Decode inside `try/except json.JSONDecodeError` and treat a bad entry as a miss.")
+ex.expect(left is None or left == gdb.peek_product(88),
+          "client-serialization", expected="the corrupt entry overwritten with the product's JSON (or deleted)",
+          got=f"`product:88` now holds {left!r}"[:160])
 ### BEGIN HIDDEN TESTS
-ex.expect(stuck or gdb.read_counts["products"] == 1, "pattern-cache-aside",
-          expected="one database read after taking over the expired lock",
-          got=f"{gdb.read_counts['products']} reads")
+ex.expect(stuck or error is not None or gdb.read_counts["products"] == 1, "pattern-cache-aside",
+          expected="one database read to repair the corrupt entry", got=f"{gdb.read_counts['products']} reads")
 spy.clear()
 gdb.reset_counts()
 with gdb.slow(0.05):
@@ -783,14 +908,14 @@ ex.expect(not errors and not stuck and gdb.read_counts["products"] == 1
           and results == [gdb.peek_product(199)] * 12, "pattern-cache-aside",
           expected="another product, 12 concurrent misses: one database read, the right product for everyone",
           got=f"{gdb.read_counts['products']} reads, {len(errors)} errors, {stuck} stuck")
-ex.check(checks.writes_have_ttl(spy.commands))
+ex.check(checks.command_log_findings(spy.commands))
+ex.check(checks.keys_left_without_ttl(seed, checks.touched_keys(spy.commands)))
 spy.clear()
 gdb.reset_counts()
 hit = ex.call(get_product_protected, client, gdb, 199)
 ex.expect(hit == gdb.peek_product(199) and gdb.reads == 0 and spy.names() == ["GET"], "pattern-cache-aside",
           expected="a hit: one GET, no lock, no database read",
           got="; ".join(str(c) for c in spy.commands)[:160])
-ex.check(checks.no_keys_command(spy.commands))
 ### END HIDDEN TESTS
 ex.verdict()
 
@@ -834,7 +959,7 @@ inj = FaultInjector()
 rc = inj.client()  # fails at once (no retries) when a fault is on
 outage_report = {}
 for label, fn in (("fragile", product_fragile), ("resilient", product_resilient)):
-    unlink_matching("demo:*")
+    unlink_matching(r, "demo:*")
     served = failed = 0
     db.reset_counts()
     with inj.outage():
@@ -849,7 +974,7 @@ for label, fn in (("fragile", product_fragile), ("resilient", product_resilient)
           f"{db.reads:3} database reads")
 print(f"after the outage: {product_resilient(rc, db, 42)['sku']} served and cached again "
       f"(TTL {rc.ttl('demo:product:42')})  [{lesson_backend().name}]")
-_ = unlink_matching("demo:*")
+_ = unlink_matching(r, "demo:*")
 
 
 # %% [markdown] id="ex4-task"
@@ -861,8 +986,10 @@ _ = unlink_matching("demo:*")
 #
 # - if reading the cache raises a Redis error (`redis.RedisError`: connection lost, timeout, out of memory…), read the database and return its answer;
 # - if writing the cache fails, return the product anyway;
+# - fail fast: while Redis is down each request costs at most a fraction of a second (no sleeping retries in the request path);
 # - a **database** error (`DatabaseUnavailable`) is not yours to hide: let it propagate;
-# - when Redis is healthy again, it is cache-aside as usual (hits send one `GET`, no database read).
+# - an entry that is not valid JSON is a miss (as in Exercise 1): a corrupt entry must not fail the page either;
+# - when Redis is healthy again, it is cache-aside as usual (hits send one `GET`, no database read). A circuit breaker (skip Redis for a moment after failures) is welcome; keep its cool-down at most 2 seconds.
 #
 # ```python
 # >>> with inj.outage():
@@ -880,8 +1007,8 @@ def get_product_resilient(r, db, product_id):
         cached = r.get(key)
         if cached is not None:
             return json.loads(cached)
-    except redis.RedisError:
-        pass
+    except (redis.RedisError, json.JSONDecodeError):
+        pass  # Redis unavailable, or an unreadable entry: go to the source of truth
     product = db.get_product(product_id)
     with contextlib.suppress(redis.RedisError):
         r.set(key, json.dumps(product), ex=300)
@@ -892,39 +1019,78 @@ def get_product_resilient(r, db, product_id):
 # %% check
 spy = grading_spy("product:*")
 faults = FaultInjector(spy=spy)
-client = faults.client()
+client, seed = faults.client(), spy.backend.client()
 gdb = LessonDB.create(seed=24, products=300, users=10, orders=0)
+FAIL_FAST = 0.25  # seconds one request may spend on a cache that is down
+COOL_DOWN = 2.0  # the longest circuit-breaker cool-down the task allows
+
+
+def timed_call(product_id):
+    started = time.perf_counter()
+    value = ex.call(get_product_resilient, client, gdb, product_id)
+    return value, time.perf_counter() - started
+
+
+def served_from_cache(product_id):
+    """Call again and again once Redis is back, until a call is a hit (a GET, no database read), for at most the
+    allowed cool-down: (hit?, calls made, database reads in all, the last call's commands)."""
+    deadline = time.monotonic() + COOL_DOWN + 0.5
+    calls = reads = 0
+    while True:
+        spy.clear()
+        gdb.reset_counts()
+        value = ex.call(get_product_resilient, client, gdb, product_id)
+        calls, reads = calls + 1, reads + gdb.reads
+        sent = spy.commands
+        hit = (value == gdb.peek_product(product_id) and gdb.reads == 0
+               and any(c.name in ("GET", "GETEX", "MGET") and f"product:{product_id}" in c.arg_text() for c in sent))
+        if hit or time.monotonic() > deadline:
+            return hit, calls, reads, sent
+        time.sleep(0.05)
+
+
+def cached_json(key):
+    """What `key` holds, decoded: None when absent, a "(…)" note when it is not a JSON string."""
+    try:
+        raw = seed.get(key)
+        return json.loads(raw) if raw is not None else None
+    except redis.ResponseError:
+        return "(not a string)"
+    except ValueError:
+        return f"(not JSON: {raw[:40]!r})"
+
 
 with faults.outage():
-    started = time.perf_counter()
-    during = ex.call(get_product_resilient, client, gdb, 42)
-    took = time.perf_counter() - started
+    during, took = timed_call(42)
 ex.expect(during == gdb.peek_product(42), "client-error-handling",
           expected="product 42 served from the database while the cache is down", got=repr(during)[:120],
           hint="Catch `redis.RedisError` around the cache calls and fall back to `db.get_product(product_id)`.")
-ex.expect(took < 1.0, "client-error-handling", expected="an answer at once while the cache is down",
-          got=f"{took:.1f} s", hint="Do not retry or sleep in the request path when Redis is down.")
+ex.expect(took < FAIL_FAST, "client-error-handling",
+          expected=f"an answer within {FAIL_FAST} s while the cache is down", got=f"{took:.2f} s",
+          hint="Do not retry or sleep in the request path when Redis is down.")
 with faults.timeouts():
-    slow_answer = ex.call(get_product_resilient, client, gdb, 43)
+    slow_answer, took = timed_call(43)
 ex.expect(slow_answer == gdb.peek_product(43), "client-error-handling",
           expected="product 43 served from the database when Redis times out", got=repr(slow_answer)[:120],
           hint="`redis.TimeoutError` is not a `redis.ConnectionError`; both are `redis.RedisError`.")
+ex.expect(took < FAIL_FAST, "client-error-handling",
+          expected=f"an answer within {FAIL_FAST} s while Redis times out", got=f"{took:.2f} s",
+          hint="Do not retry or sleep in the request path when Redis is down.")
 
-spy.clear()
-gdb.reset_counts()
-first = ex.call(get_product_resilient, client, gdb, 44)
-second = ex.call(get_product_resilient, client, gdb, 44)
-ex.expect(first == second == gdb.peek_product(44) and gdb.reads == 1, "pattern-cache-aside",
-          expected="after recovery, cache-aside as usual: the second call is a hit (1 database read in all)",
-          got=f"{gdb.reads} database reads for two calls")
-ex.check(checks.writes_have_ttl(spy.commands))
-ex.expect(0 < client.ttl("product:44") <= 300, "ttl-always", expected="`product:44` cached with a TTL of 300 s",
-          got=f"TTL {client.ttl('product:44')}")
+hit, calls, reads, sent = served_from_cache(44)
+ex.expect(hit, "pattern-cache-aside",
+          expected=f"after recovery, cache-aside as usual: a miss fills the cache, the next call is a hit (within "
+                   f"{COOL_DOWN:g} s if a circuit breaker is cooling down)",
+          got=f"{calls} calls, {reads} database reads, no hit; the last call sent: "
+              + ("; ".join(str(c) for c in sent)[:160] or "nothing"))
+ex.check(checks.ttl_close(seed, "product:44", 300, slack=10))
+
 ### BEGIN HIDDEN TESTS
 with faults.out_of_memory():  # reads work, writes are refused: the product must still be served
-    oom = ex.call(get_product_resilient, client, gdb, 45)
-ex.expect(oom == gdb.peek_product(45), "client-error-handling",
-          expected="the product returned when the cache write is refused (OOM)", got=repr(oom)[:120])
+    oom, took = timed_call(45)
+ex.expect(oom == gdb.peek_product(45) and took < FAIL_FAST, "client-error-handling",
+          expected="the product returned at once when the cache write is refused (OOM)",
+          got=f"{oom!r}"[:120] + f" after {took:.2f} s")
 with faults.outage(), gdb.fail():
     try:
         hidden, raised = get_product_resilient(client, gdb, 46), None
@@ -936,13 +1102,24 @@ ex.expect(isinstance(raised, DatabaseUnavailable), "client-error-handling",
           expected="DatabaseUnavailable raised when the database is down too (catch Redis errors only)",
           got=f"returned {hidden!r}" if raised is None else f"{type(raised).__name__}: {raised}",
           hint="`except redis.RedisError:`, not `except Exception:`.")
-spy.clear()
+hit, calls, reads, sent = served_from_cache(46)
+ex.expect(hit, "pattern-cache-aside", expected="a miss then a hit for product 46",
+          got=f"{calls} calls, {reads} database reads; the last call sent {[str(c) for c in sent]}"[:200])
+ex.check(checks.ttl_close(seed, "product:46", 300, slack=10))
+seed.set("product:47", "<html>502 Bad Gateway</html>", ex=300)  # a corrupt entry
 gdb.reset_counts()
-ex.call(get_product_resilient, client, gdb, 46)
-ex.call(get_product_resilient, client, gdb, 46)
-ex.expect(gdb.reads == 1 and spy.names().count("GET") == 2, "pattern-cache-aside",
-          expected="a miss then a hit for product 46", got=f"{gdb.reads} reads; sent {spy.names()}"[:160])
-ex.check(checks.writes_have_ttl(spy.commands))
+try:
+    repaired, crashed = get_product_resilient(client, gdb, 47), None
+except Exception as error:  # noqa: BLE001 - reported as feedback
+    repaired, crashed = None, error
+ex.expect(crashed is None and repaired == gdb.peek_product(47), "client-serialization",
+          expected="a corrupt `product:47` treated as a miss: product 47 served from the database",
+          got=f"{type(crashed).__name__}: {crashed}" if crashed else repr(repaired)[:120],
+          hint="A `json.JSONDecodeError` on a cached entry must not reach the page: treat the entry as a miss.")
+left = cached_json("product:47")
+ex.expect(left is None or left == gdb.peek_product(47),
+          "client-serialization", expected="the corrupt entry overwritten with the product's JSON (or deleted)",
+          got=f"`product:47` now holds {left!r}"[:160])
 ### END HIDDEN TESTS
 ex.verdict()
 
@@ -959,9 +1136,12 @@ ex.verdict()
 #
 # ```python
 # import json
+# import os
+#
 # import redis
 #
-# r = redis.Redis.from_url("redis://cache.internal:6379/0", decode_responses=True)
+# # CACHE_URL = "redis://catalog-app:<password>@cache.internal:6379/0", from the deployment's secret store
+# r = redis.Redis.from_url(os.environ["CACHE_URL"], decode_responses=True)
 #
 #
 # def get_product(product_id):
@@ -987,7 +1167,7 @@ ex.verdict()
 #         r.delete(f"lock:product:{product_id}")
 # ```
 #
-# Which standards does it break? Return the set of standard ids from `kata_violations()`. Count each fault under the **most specific** standard that names it. The ids are in `autograder/catalog/standards.toml`.
+# Which standards does it break? Return the set of standard ids from `kata_violations()`, chosen from these candidates: `key-namespace`, `key-readable`, `key-no-numbered-db`, `key-size-limit`, `cmd-scan-not-keys`, `client-pool-reuse`, `client-error-handling`, `client-serialization`, `pattern-cache-aside`, `pattern-write-through`, `ttl-always`. Count each fault under the **most specific** standard that names it. Their rules are in `autograder/catalog/standards.toml`.
 
 # %% answer="l07-kata"
 def kata_violations():
@@ -1022,6 +1202,4 @@ ex.verdict()
 # ## Your progress in this lesson
 
 # %% id="progress"
-from autograder.feedback_widgets import show_progress
-
 show_progress("07-cache-aside")

@@ -205,3 +205,389 @@ def kata_violations():
 # blames cache-aside for the invalidation
 def kata_violations():
     return {"pattern-write-through", "cmd-scan-not-keys", "ttl-always", "pattern-cache-aside"}
+
+
+# ============================================================================================
+# Corpus C (triage): valid alternatives and grader-weakness probes for lesson 08.
+# ============================================================================================
+
+# %% valid=true
+# C08-ex1 timedelta TTL, early return on a missing product
+from datetime import timedelta
+
+def update_price(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    r.set(f"product:{product_id}", json.dumps(db.get_product(product_id)), ex=timedelta(hours=1))
+    return True
+
+
+# %% valid=true
+# C08-ex1 SET + EXPIRE in one MULTI/EXEC
+def update_price(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    with r.pipeline(transaction=True) as pipe:
+        pipe.set(key, json.dumps(db.get_product(product_id)))
+        pipe.expire(key, 3600)
+        pipe.execute()
+    return True
+
+
+# %% valid=true
+# C08-ex1 px=3_600_000
+def update_price(r, db, product_id, price):
+    changed = db.update_product_price(product_id, price)
+    if changed:
+        r.set(f"product:{product_id}", json.dumps(db.get_product(product_id)), px=3_600_000)
+    return bool(changed)
+
+
+# %% valid=true
+# C08-ex1 Lua compare-and-set (the lesson's remedy for racing writers): never overwrite a newer row
+_cas = None
+
+def update_price(r, db, product_id, price):
+    global _cas
+    if _cas is None:
+        _cas = r.register_script("""
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local ok, obj = pcall(cjson.decode, cur)
+  if ok and type(obj) == 'table' and obj['updated_at'] and obj['updated_at'] > ARGV[2] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', 3600)
+return 1""")
+    if not db.update_product_price(product_id, price):
+        return False
+    product = db.get_product(product_id)
+    _cas(keys=[f"product:{product_id}"], args=[json.dumps(product), product["updated_at"]], client=r)
+    return True
+
+
+# %% wrong="ttl-always"
+# C08-ex1 one day (ex=86400) instead of one hour
+def update_price(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    r.set(f"product:{product_id}", json.dumps(db.get_product(product_id)), ex=86400)
+    return True
+
+
+# %% wrong="ttl-always"
+# C08-ex1 px=3600 (3.6 s)
+def update_price(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    r.set(f"product:{product_id}", json.dumps(db.get_product(product_id)), px=3600)
+    return True
+
+
+# %% wrong="ttl-always"
+# C08-ex1 SET KEEPTTL (a product not cached before never expires)
+def update_price(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    r.set(f"product:{product_id}", json.dumps(db.get_product(product_id)), keepttl=True)
+    return True
+
+
+# %% wrong="pattern-write-through"
+# C08-ex1 SET NX EX on the write path (a cached old row is never replaced)
+def update_price(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    r.set(f"product:{product_id}", json.dumps(db.get_product(product_id)), ex=3600, nx=True)
+    return True
+
+
+# %% valid=true
+# C08-ex2 retry the idempotent SET once, then delete
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    value = json.dumps(db.get_product(product_id))
+    for _ in range(2):
+        try:
+            r.set(key, value, ex=3600)
+            return True
+        except redis.RedisError:
+            continue
+    with contextlib.suppress(redis.RedisError):
+        r.unlink(key)
+    return True
+
+
+# %% valid=true
+# C08-ex2 specific error classes, DEL, a helper
+def _drop(r, key):
+    try:
+        r.delete(key)
+    except (redis.ConnectionError, redis.TimeoutError):
+        pass
+
+def update_price_safe(r, db, product_id, price):
+    changed = db.update_product_price(product_id, price)
+    if not changed:
+        return False
+    key = f"product:{product_id}"
+    try:
+        r.set(key, json.dumps(db.get_product(product_id)), ex=3600)
+    except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError):
+        _drop(r, key)
+    return True
+
+
+# %% valid=true
+# C08-ex2 on failure, PEXPIRE 1 (expires the old row at once; allowed when the server is full)
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    try:
+        r.set(key, json.dumps(db.get_product(product_id)), ex=3600)
+    except redis.RedisError:
+        with contextlib.suppress(redis.RedisError):
+            r.pexpire(key, 1)
+    return True
+
+
+# %% wrong="pattern-write-through"
+# C08-ex2 on failure, shortens the old row's TTL to 60 s (the old price is still served for a minute)
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    try:
+        r.set(key, json.dumps(db.get_product(product_id)), ex=3600)
+    except redis.RedisError:
+        with contextlib.suppress(redis.RedisError):
+            r.expire(key, 60)
+    return True
+
+
+# %% wrong="client-error-handling"
+# C08-ex2 except Exception around the cache calls (hides programming errors)
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    try:
+        r.set(key, json.dumps(db.get_product(product_id)), ex=3600)
+    except Exception:
+        try:
+            r.unlink(key)
+        except Exception:
+            pass
+    return True
+
+
+# %% wrong="pattern-write-through"
+# C08-ex2 on failure, EXPIRE 5: the old row is still served for five seconds
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    try:
+        r.set(key, json.dumps(db.get_product(product_id)), ex=3600)
+    except redis.RedisError:
+        with contextlib.suppress(redis.RedisError):
+            r.expire(key, 5)
+    return True
+
+
+# %% valid=true
+# C08-ex2 UNLINK and the write in one helper, timedelta TTL, subclass errors listed
+from datetime import timedelta
+
+CACHE_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.exceptions.OutOfMemoryError, redis.ResponseError)
+
+def _write_through(r, key, row):
+    try:
+        r.set(key, json.dumps(row), ex=timedelta(hours=1))
+        return
+    except CACHE_ERRORS:
+        pass
+    try:
+        r.unlink(key)
+    except CACHE_ERRORS:
+        pass
+
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    _write_through(r, f"product:{product_id}", db.get_product(product_id))
+    return True
+
+
+# %% wrong="client-error-handling"
+# C08-ex2 retries the SET 5 times with 0.2 s sleeps before deleting (1 s+ per update while Redis is down)
+def update_price_safe(r, db, product_id, price):
+    if not db.update_product_price(product_id, price):
+        return False
+    key = f"product:{product_id}"
+    value = json.dumps(db.get_product(product_id))
+    for _ in range(5):
+        try:
+            r.set(key, value, ex=3600)
+            return True
+        except redis.RedisError:
+            time.sleep(0.2)
+    with contextlib.suppress(redis.RedisError):
+        r.unlink(key)
+    return True
+
+
+# %% valid=true
+# C08-ex3 SET + EXPIRE inside the transaction, DEL, timedelta
+from datetime import timedelta
+
+def change_email(r, db, user_id, new_email):
+    old = db.get_user(user_id)
+    if old is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    pipe = r.pipeline(transaction=True)
+    pipe.set(f"user:{user_id}", json.dumps(user))
+    pipe.expire(f"user:{user_id}", timedelta(hours=1))
+    pipe.set(f"user:by-email:{new_email}", user_id, ex=timedelta(hours=1))
+    pipe.delete(f"user:by-email:{old['email']}")
+    pipe.execute()
+    return True
+
+
+# %% valid=true
+# C08-ex3 r.transaction() helper (WATCH the keys, MULTI/EXEC)
+def change_email(r, db, user_id, new_email):
+    old = db.get_user(user_id)
+    if old is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    profile, new_index, old_index = f"user:{user_id}", f"user:by-email:{new_email}", f"user:by-email:{old['email']}"
+
+    def write(pipe):
+        pipe.multi()
+        pipe.set(profile, json.dumps(user), ex=3600)
+        pipe.set(new_index, user_id, ex=3600)
+        pipe.unlink(old_index)
+
+    r.transaction(write, profile, new_index, old_index)
+    return True
+
+
+# %% valid=true
+# C08-ex3 explicit pipe.multi(), px TTLs
+def change_email(r, db, user_id, new_email):
+    old = db.get_user(user_id)
+    if old is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    with r.pipeline() as pipe:
+        pipe.multi()
+        pipe.set(f"user:{user_id}", json.dumps(user), px=3_600_000)
+        pipe.set(f"user:by-email:{new_email}", str(user_id), px=3_600_000)
+        pipe.unlink(f"user:by-email:{old['email']}")
+        pipe.execute()
+    return True
+
+
+# %% wrong="ttl-always"
+# C08-ex3 KEEPTTL on the profile: a user that was not cached gets a profile key that never expires
+def change_email(r, db, user_id, new_email):
+    old = db.get_user(user_id)
+    if old is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.set(f"user:{user_id}", json.dumps(user), keepttl=True)
+        pipe.set(f"user:by-email:{new_email}", user_id, ex=3600)
+        pipe.unlink(f"user:by-email:{old['email']}")
+        pipe.execute()
+    return True
+
+
+# %% wrong="ttl-always"
+# C08-ex3 EXPIRE queued before the SET in the transaction (the SET then clears it)
+def change_email(r, db, user_id, new_email):
+    old = db.get_user(user_id)
+    if old is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.expire(f"user:{user_id}", 3600)
+        pipe.set(f"user:{user_id}", json.dumps(user))
+        pipe.set(f"user:by-email:{new_email}", user_id, ex=3600)
+        pipe.unlink(f"user:by-email:{old['email']}")
+        pipe.execute()
+    return True
+
+
+# %% wrong="ttl-always"
+# C08-ex3 the index with px=3600 (3.6 s)
+def change_email(r, db, user_id, new_email):
+    old = db.get_user(user_id)
+    if old is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.set(f"user:{user_id}", json.dumps(user), ex=3600)
+        pipe.set(f"user:by-email:{new_email}", user_id, px=3600)
+        pipe.unlink(f"user:by-email:{old['email']}")
+        pipe.execute()
+    return True
+
+
+# %% wrong="pattern-write-through"
+# C08-ex3 reads the "old" e-mail after the update, so it deletes the new index
+def change_email(r, db, user_id, new_email):
+    if db.get_user(user_id) is None:
+        return False
+    db.update_user(user_id, email=new_email)
+    user = db.get_user(user_id)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.set(f"user:{user_id}", json.dumps(user), ex=3600)
+        pipe.set(f"user:by-email:{new_email}", user_id, ex=3600)
+        pipe.unlink(f"user:by-email:{user['email']}")
+        pipe.execute()
+    return True
+
+
+# %% valid=true
+# C08-ex4 built from a compact table with zip
+def pattern_table():
+    props = ("fresh_after_write", "first_read_after_write_hits_db", "write_waits_for_db",
+             "crash_can_lose_acknowledged_writes", "keys_need_ttl")
+    rows = {"cache-aside": (False, True, True, False, True),
+            "write-through": (True, False, True, False, True),
+            "write-behind": (True, False, False, True, True)}
+    return {name: dict(zip(props, values)) for name, values in rows.items()}
+
+
+# %% valid=true
+# C08-ex4 derived from two facts per pattern
+def pattern_table():
+    def row(writes_cache, writes_db_now):
+        return {"fresh_after_write": writes_cache, "first_read_after_write_hits_db": not writes_cache,
+                "write_waits_for_db": writes_db_now, "crash_can_lose_acknowledged_writes": not writes_db_now,
+                "keys_need_ttl": True}
+    return {"cache-aside": row(False, True), "write-through": row(True, True), "write-behind": row(True, False)}
+
+
+# %% valid=true
+# C08-kata the same ids as a tuple
+def kata_violations():
+    return ("cmd-scan-not-keys", "pattern-write-through", "ttl-always")
+
+
+# %% valid=true
+# C08-kata the same ids as a list
+def kata_violations():
+    return ["ttl-always", "pattern-write-through", "cmd-scan-not-keys"]

@@ -19,32 +19,39 @@
 # %% setup
 # Setup: run this cell first. It is locked so every learner starts from the same place.
 import dataclasses
+import ipaddress
 import secrets
+import socket
 from contextlib import contextmanager
 
 import matplotlib.pyplot as plt
 import redis
 from tqdm.auto import tqdm
 
-from autograder.confaudit import POLICIES, ConfigError, audit_config, audit_live, parse_config
-from autograder.exercise import Exercise
-from autograder.findings import Finding, Severity
-from autograder.hints import hints
-from autograder.labkit import (
+from autograder.lesson import (
+    POLICIES,
+    ConfigError,
+    Exercise,
+    Finding,
+    RedisServerError,
+    Severity,
+    audit_config,
+    audit_live,
     backend_from_env,
-    connect,
+    checks,
+    hints,
     lesson_backend,
     no_retry,
+    parse_config,
     redis_server_path,
     running_redis_server,
+    show_progress,
+    start_lesson,
 )
-from autograder.labkit.server import RedisServerError
 
-r = connect()  # one shared connection pool per notebook (not used to change any server setting)
+r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
 REDIS_SERVER = redis_server_path()
-print("Connected to", lesson_backend().describe())
 print("redis-server for the throwaway servers:", REDIS_SERVER or "not installed, so the real-server parts are skipped")
-
 
 def show(findings):
     """Print audit findings the way the checks do, or say there are none."""
@@ -52,7 +59,6 @@ def show(findings):
         print("\n".join(finding.lines()))
     if not findings:
         print("no findings")
-
 
 @contextmanager
 def server_with(config_text):
@@ -71,12 +77,10 @@ def server_with(config_text):
         finally:
             operator.close()
 
-
 def login(server, username=None, password=None):
     """A client of the throwaway server, logged in as ``username`` (None: never authenticates)."""
     return redis.Redis(host="127.0.0.1", port=server.port, username=username, password=password,
                        retry=no_retry(), socket_timeout=5, decode_responses=True)  # fmt: skip
-
 
 def try_command(client, *command):
     """Run one command; return its reply or the error it raised, as text."""
@@ -85,6 +89,27 @@ def try_command(client, *command):
     except redis.RedisError as error:
         return f"refused · {type(error).__name__}: {error}"
 
+def live_text(config_text):
+    """The config the throwaway server starts with: yours, minus TLS lines (there are no certificate files here)."""
+    kept = [line for line in config_text.splitlines() if not line.strip().lower().startswith("tls-")]
+    if len(kept) < len(config_text.splitlines()):
+        print("ℹ️ the tls-* lines were left out of the throwaway server (no certificate files here); "
+              "the audit read them")  # fmt: skip
+    return "\n".join(kept) + "\n"
+
+def is_loopback(address):
+    """Whether a `bind` address is a loopback one, read as redis-server reads it (`127.1` is 127.0.0.1)."""
+    host = address.lstrip("-").split("%")[0]
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)[0][4][0]).is_loopback
+    except (OSError, ValueError):
+        return False
+
+def refused_as(reply):
+    """The standard a refused write breaks: a full server is config-maxmemory's, a refused login security-auth's."""
+    return "config-maxmemory" if "OutOfMemoryError" in reply else "security-auth"
 
 def memory_settings(operator):
     """maxmemory (bytes, as text) and maxmemory-policy: CONFIG GET, or INFO memory if CONFIG was renamed."""
@@ -93,7 +118,6 @@ def memory_settings(operator):
     except redis.ResponseError:
         info = operator.info("memory")
         return {"maxmemory": str(info["maxmemory"]), "maxmemory-policy": info["maxmemory_policy"]}
-
 
 # %% [markdown] id="why"
 # ## Why: a cache with no limit, and a Redis anyone can use
@@ -357,6 +381,8 @@ except ConfigError as error:
 # - refuses clients that do not authenticate; the application logs in as its own user, with a strong password, and cannot run dangerous commands;
 # - listens on loopback only (the app runs on the same host and connects over TCP, port 6379), with protected mode on.
 #
+# (TLS is welcome but not needed: there are no certificate files here, so the throwaway server starts without your `tls-*` lines; the audit still reads them.)
+#
 # ```python
 # >>> print(cache_config())
 # bind 127.0.0.1 -::1
@@ -408,30 +434,23 @@ ex.expect(limit == 256 * 2**20, "config-maxmemory", expected="`maxmemory 256mb` 
           got=f"maxmemory of {limit} bytes", hint="redis.conf units: mb = 1024², m = 1000².")  # fmt: skip
 ex.expect(policy in ("allkeys-lru", "allkeys-lfu"), "config-maxmemory",
           expected="an LRU or LFU policy that can evict any key", got=f"`maxmemory-policy {policy}`")  # fmt: skip
+bind = config.last("bind")
+beyond = [a for a in (bind.args if bind else ("*",)) if not is_loopback(a)]
+ex.expect(not beyond, "correctness", expected="loopback only, as the task says: `bind 127.0.0.1 -::1`",
+          got=f"`{bind}`" if bind else "no `bind` line: every interface",
+          hint="The app runs on the same host: nothing else needs to reach this cache.")  # fmt: skip
 if REDIS_SERVER is None:
     print("ℹ️ redis-server is not installed here: the real-server part of this check was skipped; "
           "the auditor's verdict stands on its own.")  # fmt: skip
 elif ex.passed:
     try:
-        with server_with(text) as (server, operator):
+        with server_with(live_text(text)) as (server, operator):
             anonymous = login(server)
             ping = try_command(anonymous, "PING")
             live = memory_settings(operator)
-            ### BEGIN HIDDEN TESTS
-            flush = try_command(anonymous, "FLUSHALL")
-            app_users = [d.args for d in config.every("user") if d.args[0] != "default"]
-            app_flush = {}
-            for args in app_users:
-                modelled = next((u for u in config.users() if u.name == args[0]), None)
-                passwords = [a[1:] for a in args[1:] if a.startswith(">")]
-                if modelled and modelled.enabled and passwords and not modelled.can_run("flushall"):
-                    app = login(server, args[0], passwords[-1])
-                    app_flush[args[0]] = try_command(app, "FLUSHALL")
-                    app.close()
-            ### END HIDDEN TESTS
             anonymous.close()
     except RedisServerError as error:
-        ex.expect(False, "config-maxmemory", expected="redis-server to start with your config",
+        ex.expect(False, "correctness", expected="redis-server to start with your config",
                   got=str(error).strip().splitlines()[-1],
                   hint="Read the line redis-server complains about.")  # fmt: skip
     else:
@@ -441,14 +460,29 @@ elif ex.passed:
         ex.expect(live.get("maxmemory") == str(limit) and live.get("maxmemory-policy") == policy, "config-maxmemory",
                   expected=f"the server to report maxmemory {limit} and {policy}",
                   got=f"CONFIG GET → {live}")  # fmt: skip
-        ### BEGIN HIDDEN TESTS
+### BEGIN HIDDEN TESTS
+if REDIS_SERVER is not None and ex.passed:  # the same config on a fresh throwaway server: FLUSHALL must be refused
+    try:
+        with server_with(live_text(text)) as (server, operator):
+            anonymous = login(server)
+            flush = try_command(anonymous, "FLUSHALL")
+            anonymous.close()
+            app_flush = {}
+            for args in [d.args for d in config.every("user") if d.args[0] != "default"]:
+                modelled = next((u for u in config.users() if u.name == args[0]), None)
+                passwords = [a[1:] for a in args[1:] if a.startswith(">")]
+                if modelled and modelled.enabled and passwords and not modelled.can_run("flushall"):
+                    app = login(server, args[0], passwords[-1])
+                    app_flush[args[0]] = try_command(app, "FLUSHALL")
+                    app.close()
+    except RedisServerError:
+        pass  # reported above, when the visible part started the same config
+    else:
         ex.expect(flush.startswith("refused"), "security-auth", expected="FLUSHALL without authentication refused",
                   got=f"FLUSHALL → {flush}")  # fmt: skip
         for name, reply in app_flush.items():
             ex.expect(reply.startswith("refused"), "security-dangerous-commands",
                       expected=f"FLUSHALL refused to user `{name}`", got=f"FLUSHALL → {reply}")  # fmt: skip
-        ### END HIDDEN TESTS
-### BEGIN HIDDEN TESTS
 ex.expect(config.get("port", "6379") != "0", "security-network",
           expected="a cache the app reaches over TCP (port 6379), with bind and protected mode doing their job",
           got="`port 0`: no TCP listener, which also hides the network settings from the audit")  # fmt: skip
@@ -484,7 +518,7 @@ ex.verdict()
 #
 # Write `fixed_orders_config()`: it returns the fixed text (the original is in `ORDERS_CONF` below, if you want to start from it).
 #
-# **How it is graded.** The auditor grades your text with `purpose="store"`: no essential finding may remain, and no network finding at all. It must still parse, and still be the orders store: same port, `appendonly yes`, a `maxmemory` limit, a policy that never evicts, and an application user who can log in with a password. When `redis-server` is installed, the check starts a real server with it (the same harness settings as in exercise 1 override yours), checks that a `PING` without authentication is refused, and that your application user can write an `orders:` key.
+# **How it is graded.** The auditor grades your text with `purpose="store"`: no essential finding may remain, and no network finding at all. It must still parse, and still be the orders store: same port, reachable by the application servers on `10.0.0.5`, `appendonly yes` with an fsync policy that loses at most about a second of orders, the `2gb` limit (or more: a smaller limit makes the store refuse orders sooner), a policy that never evicts, and an application user who can log in with a password. When `redis-server` is installed, the check starts a real server with it (the same harness settings as in exercise 1 override yours), checks that a `PING` without authentication is refused, and that your application user can write an `orders:` key.
 
 # %% locked="orders-conf"
 ORDERS_CONF = """# orders.conf: Redis holds the ONLY copy of the shop's open orders (purpose: store)
@@ -546,19 +580,26 @@ ex.expect(config.flag("appendonly", default=False), "config-persistence",
           hint="Fix the security settings; leave the persistence of a store alone.")  # fmt: skip
 ex.expect(policy == "noeviction", "config-maxmemory", expected="`maxmemory-policy noeviction`: never evict an order",
           got=f"`maxmemory-policy {policy}`")  # fmt: skip
-ex.expect(bool(config.memory("maxmemory")), "config-maxmemory", expected="a `maxmemory` limit kept",
-          got=f"maxmemory {config.get('maxmemory')}",
-          hint="A store still needs a ceiling below the host's RAM.")  # fmt: skip
+limit = config.memory("maxmemory") or 0
+ex.expect(limit >= 2 * 2**30, "config-maxmemory",
+          expected="the `maxmemory 2gb` limit kept (2 × 1024³ bytes, or more)",
+          got=f"maxmemory {config.get('maxmemory')} ({limit:,} bytes)" if limit else "no `maxmemory` limit",
+          hint="A store still needs a ceiling below the host's RAM, and with noeviction a smaller one refuses "
+               "orders sooner. redis.conf units: gb = 1024³, g = 1000³.")  # fmt: skip
+fsync = (config.get("appendfsync") or "everysec").lower()
+ex.expect(fsync in ("everysec", "always"), "config-persistence",
+          expected="`appendfsync everysec` kept (or `always`)", got=f"`appendfsync {fsync}`",
+          hint="With `appendfsync no` a crash loses the orders the kernel had not flushed yet.")  # fmt: skip
+bind = config.last("bind")
+ex.expect(bool(bind) and "10.0.0.5" in [a.lstrip("-") for a in bind.args], "correctness",
+          expected="the application servers still able to reach the store: `10.0.0.5` among the bind addresses",
+          got=f"`{bind}`" if bind else "no `bind` line",
+          hint="Keep the private address the app servers use; drop only the public exposure.")  # fmt: skip
 app_users = [u for u in config.users() if u.enabled and not u.nopass and u.passwords and not u.can_run("flushall")]
 ex.expect(bool(app_users), "security-auth",
           expected="an enabled application user with a password, denied the dangerous commands",
           got="users: " + ", ".join(f"`{u.name}`" + ("" if u.enabled else " (off)") for u in config.users()),
           hint="Locking everyone out is not a fix: the shop still has to write its orders.")  # fmt: skip
-### BEGIN HIDDEN TESTS
-ex.expect(config.get("port", "6379") == "6379", "security-network", expected="the port kept: 6379",
-          got=f"port {config.get('port')}",
-          hint="`port 0` only hides the network settings from the audit.")  # fmt: skip
-### END HIDDEN TESTS
 if REDIS_SERVER is None:
     print("ℹ️ redis-server is not installed here: the real-server part of this check was skipped; "
           "the auditor's verdict stands on its own.")  # fmt: skip
@@ -567,7 +608,7 @@ elif ex.passed:
     if config.get("requirepass"):
         passwords.setdefault("default", []).append(config.get("requirepass"))
     try:
-        with server_with(text) as (server, operator):
+        with server_with(live_text(text)) as (server, operator):
             anonymous = login(server)
             ping = try_command(anonymous, "PING")
             anonymous.close()
@@ -579,18 +620,24 @@ elif ex.passed:
                     app.close()
             live = memory_settings(operator)
     except RedisServerError as error:
-        ex.expect(False, "security-network", expected="redis-server to start with your config",
+        ex.expect(False, "correctness", expected="redis-server to start with your config",
                   got=str(error).strip().splitlines()[-1],
                   hint="Read the line redis-server complains about.")  # fmt: skip
     else:
         print(f"real redis-server: PING without AUTH → {ping}; writes as the app → {writes}; CONFIG GET → {live}")
         ex.expect(ping.startswith("refused"), "security-auth", expected="a PING without authentication refused",
                   got=f"PING → {ping}")  # fmt: skip
-        ex.expect(any(reply == "True" for reply in writes.values()) or not writes, "security-auth",
+        refused = next((reply for reply in writes.values() if reply != "True"), "")
+        ex.expect(any(reply == "True" for reply in writes.values()) or not writes, refused_as(refused),
                   expected="the application user able to log in and write `orders:kata-check`",
                   got=f"{writes}")  # fmt: skip
         ex.expect(live.get("maxmemory-policy") == "noeviction", "config-maxmemory",
                   expected="the server to report noeviction", got=f"CONFIG GET → {live}")  # fmt: skip
+### BEGIN HIDDEN TESTS
+ex.expect(config.get("port", "6379") == "6379", "security-network", expected="the port kept: 6379",
+          got=f"port {config.get('port')}",
+          hint="`port 0` only hides the network settings from the audit.")  # fmt: skip
+### END HIDDEN TESTS
 ex.verdict()
 
 
@@ -709,7 +756,7 @@ ex.verdict()
 # appendonly no
 # ```
 #
-# Which standards do the config and the writes it serves break? Return the set of standard ids from `kata_violations()`. Count each fault under the most specific standard that names it. The ids are in `autograder/catalog/standards.toml`.
+# Which standards do the config and the writes it serves break? Return the set of standard ids from `kata_violations()`. Count each fault under the most specific standard that names it. The candidates (one per standard): `config-persistence`, `config-maxmemory`, `security-auth`, `security-dangerous-commands`, `security-network`, `key-namespace`, `key-readable`, `key-no-numbered-db`, `key-size-limit`, `cmd-scan-not-keys`, `client-pool-reuse`, `client-error-handling`, `client-serialization`, `pattern-cache-aside`, `pattern-write-through`, `ttl-always`.
 
 # %% answer="l09-kata"
 def kata_violations():
@@ -744,6 +791,4 @@ ex.verdict()
 # ## Your progress in this lesson
 
 # %% id="progress"
-from autograder.feedback_widgets import show_progress
-
 show_progress("09-config-security")

@@ -23,7 +23,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from autograder import course  # noqa: E402
+from autograder.course import nbgrader as course  # noqa: E402
 
 
 def build_class(folder: Path, learners: int, lessons: list[str]) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from support.notebooks import cell_by_id, lesson_path, read, solution_path
 
-from autograder.exercises import exercise_catalog
+from autograder.catalog.exercises import exercise_catalog
 
 LESSON = "01-key-design"
 FULL = {e.id: e.points for e in exercise_catalog().values() if e.lesson == LESSON}

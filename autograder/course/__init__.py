@@ -1,0 +1,1 @@
+"""For instructors and team leads: the repository as an nbgrader course, class grading and the mastery reports."""

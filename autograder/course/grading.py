@@ -1,0 +1,98 @@
+"""Grade a whole class with nbgrader's real autograde, in parallel, robust to broken or hostile submissions.
+
+    python -m autograder grade SUBMISSIONS [--out graded] [--jobs N]
+
+Every input file ends as a grade row or an error row (see ``reports`` for what is written). A submission is
+read once (``submissions.collect``) and flows one way: sanitize → scan for tampering → place → autograde →
+outcome.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import nbgrader
+from .outcome import Outcome
+from .submissions import collect, unpack
+
+
+def _quiet_worker() -> None:
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy autoflush warnings: scores are unaffected
+    logging.disable(logging.WARNING)
+
+
+def _grade_in_worker(
+    root: str, lesson: str, learner: str, cell_timeout: int, feedback: bool = True
+) -> tuple[str, str, str]:
+    """Autograde one submission and write its feedback (runs in a worker process)."""
+    try:
+        nbgrader.autograde(Path(root), lesson, learner, cell_timeout)
+        if feedback:
+            nbgrader.generate_feedback(Path(root), lesson, learner)
+        return learner, lesson, ""
+    except nbgrader.PipelineError as error:
+        causes = re.findall(r"^\s*([\w.]+(?:Error|Exception): .+)$", str(error), re.M)
+        return learner, lesson, f"nbgrader could not grade it: {causes[0] if causes else 'see its log'}"[:300]
+
+
+def grade_class(
+    source: Path,
+    out: Path,
+    jobs: int | None = None,
+    progress: bool = True,
+    cell_timeout: int = nbgrader.CELL_TIMEOUT,
+    feedback: bool = True,
+) -> list[Outcome]:
+    """Grade every submission under ``source`` (folder or zip) into ``out``; return one Outcome per input."""
+    jobs = jobs or os.cpu_count() or 1
+    root = out / "course"
+    if root.exists():
+        shutil.rmtree(root)  # every run starts clean: re-running is idempotent, and a killed run just runs again
+    root.mkdir(parents=True)
+    submissions = collect(unpack(source, out / "inbox"))
+    gradable = [s for s in submissions if s.gradable]
+    for sub in gradable:
+        sub.sanitize()
+        sub.scan_for_tampering()
+    nbgrader.make_course(root, sorted({s.lesson for s in gradable}) or None)
+    for sub in gradable:
+        sub.place(root)
+    # Two workers grading one learner's lessons would both add the learner to the gradebook: add them first.
+    nbgrader.add_students(root, sorted({s.learner for s in gradable}))
+
+    failures: dict[tuple[str, str], str] = {}
+    # Workers fork from a server that has nbgrader imported already: no per-worker import cost, and no
+    # threads of this process (tqdm's) are copied into them.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.course.nbgrader", "nbgrader.apps", "nbgrader.converters"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
+        futures = [
+            pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout, feedback) for s in gradable
+        ]
+        for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb", disable=not progress):
+            learner, lesson, problem = future.result()
+            if problem:
+                failures[(learner, lesson)] = problem
+
+    outcomes = []
+    for sub in submissions:
+        problem = failures.get((sub.learner, sub.lesson), "")
+        if not sub.gradable or problem:
+            outcomes.append(sub.outcome(problem))
+            continue
+        scores, max_scores = nbgrader.scores_and_max(root, sub.lesson, sub.learner)
+        for exercise in sub.tainted:
+            if scores.get(exercise):  # the gradebook says 0 too, so nbgrader's own views agree
+                nbgrader.override_score(root, sub.lesson, sub.learner, exercise, 0.0)
+        outcomes.append(sub.outcome(scores=scores, max_scores=max_scores))
+    return outcomes

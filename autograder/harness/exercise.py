@@ -1,0 +1,134 @@
+"""The harness a lesson's locked check cell uses to grade one exercise and explain the result.
+
+    ex = Exercise("l01-settings-key")
+    key = ex.call(settings_key, 1001)
+    ex.expect(key == "user:1001:settings", "key-namespace", expected="'user:1001:settings'", got=repr(key))
+    ex.verdict()   # prints the report; raises ExerciseFailed if an essential finding stands
+
+Everything goes to stdout: nbgrader scores a cell that writes to stderr as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import messages
+from ..catalog.standards import catalog
+from ..checks.findings import Finding, ranked
+from .call_audit import CallAudit, spies_in
+from .learner_code import error_finding, run_quietly, show_call
+from .scorecard import Scorecard
+
+
+class ExerciseFailed(AssertionError):
+    """An exercise's checks did not pass; the report above it says why."""
+
+
+class Exercise(Scorecard):
+    # -- running the learner's code -------------------------------------------------------------------
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the learner's function; if it raises, report that and stop the test.
+
+        When it is handed a spied client or pool, what the call sent and left is also held to the standards every
+        exercise keeps (``call_audit``), reported under their own ids."""
+        audits = [CallAudit(spy, self.info.audit_skip) for spy in spies_in([*args, *kwargs.values()])]
+        try:
+            result = run_quietly(fn, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - any learner error becomes feedback, not a traceback
+            name = getattr(fn, "__name__", repr(fn))
+            self.findings.append(error_finding(self.info.standards[0], show_call(name, args, kwargs), error))
+        else:
+            for audit in audits:  # the standards every exercise holds, on what this call did
+                self._add_audit_findings(audit.findings())
+            return result
+        self.hidden_ran = True  # the check stops here, before its hidden block, as it does at grading
+        self.verdict()
+
+    def _add_audit_findings(self, findings: list[Finding]) -> None:
+        """One finding per broken rule, however many calls broke it (a check may call the learner 1,000 times)."""
+        seen = {(f.standard_id, f.expected.split("`")[0]) for f in self.findings}
+        for finding in findings:
+            rule = (finding.standard_id, finding.expected.split("`")[0])
+            if rule not in seen:
+                seen.add(rule)
+                self.findings.append(finding)
+
+    def kata(self, spotted: Any) -> None:
+        """Grade a spot-the-violation answer: exactly the violated standard ids, no more, no fewer.
+
+        The answer and the nudges live in the exercise catalog, not in the notebook, so the check cell does
+        not give them away; unspotted violations are reported by group only, with a nudge.
+        """
+        violated, nudges = set(self.info.answer), dict(self.info.nudges)
+        if not violated:
+            raise ValueError(f"{self.info.id} has no kata answer in the exercise catalog")
+        if isinstance(spotted, str) or not all(isinstance(s, str) for s in spotted or ()):
+            self.expect(
+                False, self.info.standards[0], expected="a set of standard ids, e.g. {'ttl-always'}", got=repr(spotted)
+            )
+            return
+        spotted = set(spotted)
+        known = set(self.info.candidates or catalog())
+        unknown = sorted(spotted - known)
+        where = "the candidates the task lists" if self.info.candidates else "the standards catalog"
+        self.expect(
+            not unknown,
+            self.info.standards[0],
+            expected=f"ids from {where}",
+            got=f"not among them: {', '.join(unknown)}",
+            hint="Choose from the candidate ids in the task above."
+            if self.info.candidates
+            else "The 16 ids are listed in autograder/catalog/standards.toml.",
+        )
+        for extra in sorted((spotted & known) - violated):
+            self.expect(
+                False,
+                extra,
+                expected="only standards this snippet breaks",
+                got=f"`{extra}` listed, but the snippet keeps it",
+                hint=nudges.get(extra, ""),
+            )
+        missed = sorted(violated - spotted)
+        for sid in missed:
+            self.findings.append(
+                Finding(
+                    sid,
+                    expected=f"all {len(violated)} violations spotted",
+                    got=f"{len(violated) - len(missed)} of {len(violated)} spotted so far",
+                    hint=nudges.get(sid, ""),
+                    hidden=True,
+                )
+            )
+
+    # -- reporting ------------------------------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        """Passed, and every hidden case ran too: what full marks at grading needs."""
+        return self.passed and not self.hidden_pending
+
+    def report(self) -> str:
+        head = "✅ PASS" if self.complete else messages.VISIBLE_PASS_HEAD if self.passed else "❌ NOT YET"
+        lines = [f"{head} · {self.info.title}  [{', '.join(self.info.standards)}]"]
+        if self.complete:
+            lines.append(f"🎉 Nicely done: your code keeps {', '.join(self.info.standards)}.")
+        elif self.passed:
+            lines.append("  " + messages.hidden_pending(self.hidden_pending, self.pending_reason))
+        for finding in ranked(self.findings):
+            lines += ["  " + line for line in finding.lines()]
+        if not self.passed:
+            lines.append("  " + messages.stuck(self.info.id))
+        return "\n".join(lines)
+
+    def verdict(self) -> None:
+        """Print the report; raise ExerciseFailed (the cell fails, 0 points) if an essential finding stands.
+
+        A released lesson's check has no hidden block: while the visible checks pass, the hidden cases run here
+        (from ``solutions/``) first, so the verdict is the one grading will give."""
+        if self.passed:
+            self.run_hidden_cases()
+        self.tampered()
+        self.record(self.passed)
+        print(self.report())
+        if not self.passed:
+            raise ExerciseFailed(f"{self.info.id}: not passing yet; see the report above")

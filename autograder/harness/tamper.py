@@ -1,0 +1,217 @@
+"""Tamper detection: learner code must not earn points by changing the grader instead of answering.
+
+Two independent layers, because nothing inside one Python process is tamper-proof on its own:
+- at run time, :func:`changed_grader_code` compares the grader's and redis-py's functions with a snapshot
+  taken when the lesson's setup cell imported the grader (a monkeypatched check, spy or client method shows up);
+- before grading, :func:`tampering_in_source` reads the learner's cells and finds code that rebinds or
+  patches the grader's names and modules (``Exercise = ...``, ``checks.no_keys_command = ...``,
+  ``setattr(redis.Redis, ...)``, ``sys.modules[...] = ...``).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+WATCHED_PREFIXES = ("autograder", "redis", "fakeredis")
+_GUARDED_MODULES = frozenset({"autograder", "redis", "fakeredis", "sys", "builtins", "importlib"})
+
+
+def grader_names() -> frozenset[str]:
+    """Names the setup cells import (``autograder.lesson.__all__``); rebinding one redirects the check cells."""
+    from .. import lesson  # late: the facade imports this package
+
+    return frozenset(lesson.__all__)
+
+
+def guarded_roots() -> frozenset[str]:
+    return _GUARDED_MODULES | grader_names()
+
+
+def _watched_modules() -> list[tuple[str, ModuleType]]:
+    return [(n, m) for n, m in list(sys.modules.items()) if m and n.split(".")[0] in WATCHED_PREFIXES]
+
+
+def _library_roots() -> tuple[str, ...]:
+    """The folders the watched packages live in: code from there is the library's own, never a learner's."""
+    roots = []
+    for prefix in WATCHED_PREFIXES:
+        module = sys.modules.get(prefix)
+        if module is not None and getattr(module, "__file__", None):
+            roots.append(str(Path(module.__file__).resolve().parent))
+    return tuple(roots)
+
+
+def _code_of(value: Any):
+    value = value.__func__ if isinstance(value, staticmethod | classmethod) else value
+    value = value.fget if isinstance(value, property) else value
+    return getattr(value, "__code__", None)
+
+
+def _from_library(value: Any, roots: tuple[str, ...]) -> bool:
+    """Whether a member added since the snapshot is the library's own doing (an object it set up lazily, such as
+    the Lua scripts redis-py's ``Lock`` registers on first use), not code a notebook cell wrote."""
+    code = _code_of(value)
+    if code is not None:
+        return str(Path(code.co_filename).resolve()).startswith(roots)
+    module = value.__module__ if isinstance(value, type) else type(value).__module__
+    return (module or "").split(".")[0] in WATCHED_PREFIXES
+
+
+def _members(cls: type) -> dict[str, Any]:
+    return {m: inner for m, inner in list(vars(cls).items())
+            if callable(inner) or isinstance(inner, staticmethod | classmethod | property)}  # fmt: skip
+
+
+def _snapshot() -> dict[str, tuple[int, Any]]:
+    """name → (identity, value) of every function and class member of the watched modules, and of each
+    function's code object (``f.__code__ = ...`` keeps the function's identity)."""
+    seen: dict[str, tuple[int, Any]] = {}
+    for name, module in _watched_modules():
+        for attr, value in list(vars(module).items()):
+            if callable(value):
+                seen[f"{name}.{attr}"] = (id(value), value)
+                code = _code_of(value)
+                if code is not None:
+                    seen[f"{name}.{attr}.__code__"] = (id(code), value)
+            if isinstance(value, type) and value.__module__ == name:
+                for member, inner in _members(value).items():
+                    seen[f"{name}.{attr}.{member}"] = (id(inner), inner)
+                    code = _code_of(inner)
+                    if code is not None:
+                        seen[f"{name}.{attr}.{member}.__code__"] = (id(code), inner)
+    return seen
+
+
+_BASELINE: dict[str, tuple[int, Any]] = {}
+
+
+def take_snapshot() -> None:
+    """Record the grader's functions as they are now (the setup cell, before any learner code)."""
+    _BASELINE.clear()
+    _BASELINE.update(_snapshot())
+
+
+def changed_grader_code() -> list[str]:
+    """Grader or redis-py code that a notebook cell replaced, added or rebound since the snapshot (sorted).
+
+    Only real patching counts: a function or method replaced (or its ``__code__`` swapped) is always reported; a
+    member added since the snapshot is reported unless the library added it itself (redis-py registers its
+    ``Lock`` scripts on the class on first use). The notebook's own bindings of the names the setup cell
+    imported (``Exercise = ...``, even through ``global``) are checked too.
+    """
+    if not _BASELINE:
+        return []
+    roots = _library_roots()
+    now = _snapshot()
+    changed = set()
+    for name, (ident, _) in _BASELINE.items():
+        if name in now and now[name][0] != ident:
+            changed.add(name.removesuffix(".__code__"))  # replaced, or its code swapped: always a patch
+    for name, (_, value) in now.items():
+        if name not in _BASELINE and not name.endswith(".__code__") and not _from_library(value, roots):
+            changed.add(name)  # added by a notebook cell (the library adds its own lazily: those are fine)
+    changed |= {f"`{n}` in the notebook" for n in _rebound_notebook_names()}
+    return sorted(changed)
+
+
+def _rebound_notebook_names() -> list[str]:
+    """Facade names the notebook's namespace now binds to something other than what the setup cell imported."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return []
+    shell = get_ipython()
+    if shell is None:
+        return []
+    from .. import lesson
+
+    namespace = shell.user_ns
+    return [n for n in lesson.__all__ if n in namespace and namespace[n] is not getattr(lesson, n)]
+
+
+def _root(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.value if not isinstance(node, ast.Call) else node.func
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _guarded_aliases(tree: ast.AST) -> set[str]:
+    """Guarded roots plus names bound to them by imports (``import autograder.checks as c`` guards ``c``)."""
+    guarded = set(guarded_roots())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            guarded.update(
+                a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in guarded_roots()
+            )
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in guarded_roots():
+            guarded.update(a.asname or a.name for a in node.names if a.name != "*")
+    return guarded
+
+
+def _module_level_bindings(tree: ast.Module) -> list[str]:
+    """Names a cell binds at module level (function and class bodies have their own scope)."""
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            from_grader = isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograder")
+            names += [] if from_grader else [a.asname or a.name.split(".")[0] for a in node.names]
+        else:
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                    continue
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)):
+                    names.append(inner.id)
+    return names
+
+
+# IPython's hooks: a cell using them can rewrite or skip the check cells that run after it.
+_KERNEL_HOOKS = frozenset({
+    "input_transformers_cleanup", "input_transformers_post", "ast_transformers", "set_custom_exc",
+    "run_cell", "run_cell_async", "showtraceback", "_showtraceback", "register_magic_function",
+})  # fmt: skip
+
+
+def tampering_in_source(source: str) -> list[str]:
+    """What in this cell's code rebinds or patches the grader (one sentence each); [] when nothing does."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []  # a syntax error fails by itself; it cannot patch anything
+    guarded = _guarded_aliases(tree)
+    names = grader_names()
+    problems = [f"rebinds `{name}`, a name the check cells use" for name in _module_level_bindings(tree)
+                if name in names]  # fmt: skip
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            problems += [
+                f"rebinds `{n}` through `global`, a name the check cells use" for n in node.names if n in names
+            ]
+        elif isinstance(node, ast.Attribute) and (
+            node.attr in _KERNEL_HOOKS
+            or (node.attr == "register" and isinstance(node.value, ast.Attribute) and node.value.attr == "events")
+        ):
+            problems.append(f"changes how the notebook runs cells (`{ast.unparse(node)}`)")
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id in ("globals", "vars")
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+        ):
+            problems.append(f"rebinds a name through `{ast.unparse(node)}`")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            if node.args and _root(node.args[0]) in guarded:
+                problems.append(f"calls {node.func.id}() on `{ast.unparse(node.args[0])}`")
+        elif (
+            isinstance(node, (ast.Attribute, ast.Subscript))
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+            and _root(node) in guarded
+        ):
+            problems.append(f"patches `{ast.unparse(node)}`")
+    return sorted(set(problems))

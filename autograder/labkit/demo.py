@@ -1,0 +1,121 @@
+"""Helpers the lessons' demos share: a movable clock, timing, concurrent callers, a second server to compare."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .backend import Backend, backend_from_env, lesson_backend
+from .server import redis_server_path, running_redis_server
+
+
+class DemoClock:
+    """Simulated time for the demos (not for graded cells). Use as ``with DemoClock() as clock:``.
+
+    On fakeredis, Redis reads Python's clock, so time-machine moves it: a simulated hour passes at once and keys
+    really expire. On a real server the clock cannot be moved, so time is scaled down instead: a simulated
+    second lasts ``real_ms_per_second`` real milliseconds, TTLs are set in milliseconds (``PX``) and ``advance``
+    waits a brief, bounded real time.
+    """
+
+    def __init__(self, real_ms_per_second: float = 1.0, *, real: bool | None = None):
+        self.real = lesson_backend().is_real if real is None else real
+        self.real_ms_per_second = real_ms_per_second
+        self.now = 0.0  # simulated seconds since the start
+
+    def __enter__(self) -> DemoClock:
+        if self.real:
+            self._start = time.perf_counter()
+        else:
+            import time_machine
+
+            self._travel = time_machine.travel(time.time(), tick=False)  # freeze Python's clock...
+            self._traveller = self._travel.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if not self.real:
+            self._travel.__exit__(*exc)
+
+    def px(self, seconds: float) -> int:
+        """A TTL of ``seconds`` simulated seconds, in milliseconds for SET ... PX."""
+        return max(1, round(seconds * (self.real_ms_per_second if self.real else 1000)))
+
+    def seconds(self, pttl_ms: int) -> float:
+        """A PTTL answer back in simulated seconds (-1 and -2 pass through)."""
+        return pttl_ms if pttl_ms < 0 else pttl_ms / (self.real_ms_per_second if self.real else 1000)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        if self.real:  # wait until the scaled deadline: a brief, bounded real wait
+            deadline = self._start + self.now * self.real_ms_per_second / 1000
+            time.sleep(max(0.0, deadline - time.perf_counter()))
+        else:
+            self._traveller.shift(seconds)  # ...and move it forward: keys expire at once
+
+
+def median_ms(fn: Callable[..., Any], *args: Any, repeat: int = 5, **kwargs: Any) -> float:
+    """Call ``fn(*args, **kwargs)`` ``repeat`` times; return the median wall time in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(*args, **kwargs)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def run_in_threads(fn: Callable[[], Any], n: int, timeout: float = 5.0) -> tuple[list, list, int, float]:
+    """Start ``fn()`` in ``n`` threads at the same moment; wait at most ``timeout`` seconds for all of them.
+
+    Returns (results, errors, still_running, seconds). Errors are collected, never printed.
+    """
+    start = threading.Barrier(n + 1)
+    results: list = []
+    errors: list = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            start.wait(timeout)
+            value = fn()
+            with lock:
+                results.append(value)
+        except Exception as error:  # noqa: BLE001 - reported by the caller
+            with lock:
+                errors.append(error)
+
+    threads = [threading.Thread(target=worker, daemon=True, name=f"request-{i}") for i in range(n)]
+    for thread in threads:
+        thread.start()
+    start.wait(timeout)
+    began = time.perf_counter()
+    deadline = began + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.perf_counter()))
+    still_running = sum(thread.is_alive() for thread in threads)
+    return results, errors, still_running, time.perf_counter() - began
+
+
+@contextmanager
+def backends_to_measure() -> Iterator[dict[str, Backend]]:
+    """{label: Backend}: the lesson's Redis, plus a throwaway real redis-server for comparison when the lesson
+    runs on fakeredis and redis-server is installed on this machine (stopped when the block ends)."""
+    here = lesson_backend()
+    backends = {here.name: here}
+    if here.is_real or redis_server_path() is None:
+        yield backends
+        return
+    with running_redis_server() as server:
+        backends["redis-server (throwaway)"] = backend_from_env({"REDIS_URL": server.url})
+        yield backends
+
+
+@contextmanager
+def servers_to_measure() -> Iterator[dict[str, Any]]:
+    """{label: bytes client} for the same servers as :func:`backends_to_measure`."""
+    with backends_to_measure() as backends:
+        yield {label: backend.client(decode_responses=False) for label, backend in backends.items()}

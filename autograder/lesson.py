@@ -1,0 +1,91 @@
+"""What a lesson notebook imports, declared once: the setup cell takes its names from here.
+
+    from autograder.lesson import Exercise, checks, grading_spy, hints, show_progress, start_lesson
+    r = start_lesson()
+
+Rebinding any name in ``__all__`` in a learner cell is tampering (``harness.tamper`` reads this list).
+"""
+
+from __future__ import annotations
+
+import redis
+
+from . import capstone, checks
+from .checks.findings import Finding, Severity
+from .confaudit import POLICIES, ConfigError, audit_config, audit_live, parse_config
+from .harness.exercise import Exercise, ExerciseFailed
+from .labkit import (
+    CommandSpy,
+    DatabaseUnavailable,
+    DemoClock,
+    FaultInjector,
+    LessonDB,
+    RedisServerError,
+    backend_from_env,
+    backends_to_measure,
+    connect,
+    count_connections,
+    free_port,
+    grading_spy,
+    lesson_backend,
+    median_ms,
+    no_retry,
+    redis_server_path,
+    run_in_threads,
+    running_redis_server,
+    servers_to_measure,
+    timeline,
+    unlink_matching,
+)
+from .learner.hints import hints, solution
+from .learner.widgets import show_progress
+
+__all__ = [
+    "POLICIES",
+    "CommandSpy",
+    "ConfigError",
+    "DatabaseUnavailable",
+    "DemoClock",
+    "Exercise",
+    "ExerciseFailed",
+    "FaultInjector",
+    "Finding",
+    "LessonDB",
+    "RedisServerError",
+    "Severity",
+    "audit_config",
+    "audit_live",
+    "backend_from_env",
+    "backends_to_measure",
+    "capstone",
+    "checks",
+    "connect",
+    "count_connections",
+    "free_port",
+    "grading_spy",
+    "hints",
+    "lesson_backend",
+    "median_ms",
+    "no_retry",
+    "parse_config",
+    "redis_server_path",
+    "run_in_threads",
+    "running_redis_server",
+    "servers_to_measure",
+    "show_progress",
+    "solution",
+    "start_lesson",
+    "timeline",
+    "unlink_matching",
+]
+
+
+def start_lesson() -> redis.Redis:
+    """Start a lesson: checks report in this notebook from here on, and the grader's state is recorded before
+    any of your code runs. Prints which Redis the notebook talks to and returns a client on it (one shared
+    connection pool per notebook)."""
+    from .harness import session
+
+    session.start()
+    print("Connected to", lesson_backend().describe())
+    return connect()

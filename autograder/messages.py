@@ -1,0 +1,36 @@
+"""Learner-facing sentences that recur across the grader, written once."""
+
+from __future__ import annotations
+
+STUB_GOT = "the stub still raises NotImplementedError"
+STUB_HINT = "Replace `raise NotImplementedError()` with your code, run that cell, then this one."
+TAMPER_EXPECTED = "the grader's checks and the redis client left as they were"
+TAMPER_HINT = "Restart the kernel, remove the code that patches them, and run the notebook again."
+HINT_BUTTON_CELL = "(the cell below)"
+VISIBLE_PASS_HEAD = "☑️ VISIBLE CHECKS PASS"
+
+
+def stub_expected(name: str) -> str:
+    return f"`{name}` to be written in the answer cell above"
+
+
+def stuck(exercise_id: str) -> str:
+    """The last line of a report that is not passing yet."""
+    return f"Stuck? Reveal a hint: hints('{exercise_id}')"
+
+
+def tamper_got(changed: list[str]) -> str:
+    return f"code in this notebook replaced {len(changed)} of them, e.g. {', '.join(changed[:3])}"
+
+
+NO_SOLUTIONS = "not here: this installation has no solutions/"
+OLDER_CHECK = "not here: this notebook's check cell is from an older release of the lesson"
+
+
+def hidden_pending(count: int, why: str = NO_SOLUTIONS) -> str:
+    """What a learner is told when the visible checks pass but the hidden cases cannot run in this notebook."""
+    cases = "case runs" if count == 1 else "cases run"
+    return (
+        f"The visible checks pass; {count} more {cases} when your work is graded ({why}). "
+        "The reference solution unlocks once they have run."
+    )
