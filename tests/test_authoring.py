@@ -222,3 +222,15 @@ def test_prove_passes_a_finished_lesson_and_names_what_is_unfinished(no_redis_ur
     monkeypatch.setattr(prove.layout, "notebook_path", lambda folder, lesson: release)
     proof = prove.prove_lesson("00-welcome")
     assert not proof.proven and "solution of l00-remember-greeting scores 0/1" in proof.problems[0]
+
+
+def test_no_lesson_cell_rebinds_a_name_the_setup_cell_imports():
+    """A demo that reuses a facade name (``timeline = ...``) trips the run-time tamper check on every answer."""
+    from autograder.harness.tamper import tampering_in_source
+
+    found = []
+    for lesson_id in content_lessons():
+        for cell in read_cells(layout.REPO_ROOT / layout.CONTENT / lesson_id / layout.LESSON_FILE):
+            if cell.cell_type == "code" and cell.kind != "setup":
+                found += [f"{lesson_id} cell {cell.id or cell.number}: {p}" for p in tampering_in_source(cell.source)]
+    assert not found, "\n".join(found)

@@ -311,11 +311,11 @@ def expired_by(counts, seconds):
     return [sum(n for s, n in counts.items() if s <= t) for t in seconds]
 
 
-timeline = list(range(BASE_TTL - 10, int(BASE_TTL * (1 + JITTER)) + 11))
+seconds_from_now = list(range(BASE_TTL - 10, int(BASE_TTL * (1 + JITTER)) + 11))
 fig, ax = plt.subplots(figsize=(6.5, 3))
-ax.step(timeline, expired_by(fixed, timeline), where="post", color="tab:red",
+ax.step(seconds_from_now, expired_by(fixed, seconds_from_now), where="post", color="tab:red",
         label=f"EX {BASE_TTL}: up to {max(fixed.values())} misses in one second")
-ax.step(timeline, expired_by(jittered, timeline), where="post", color="tab:green",
+ax.step(seconds_from_now, expired_by(jittered, seconds_from_now), where="post", color="tab:green",
         label=f"EX {BASE_TTL} + 0–{int(BASE_TTL * JITTER)}: up to {max(jittered.values())} per second")
 ax.set_xlabel("seconds from now")
 ax.set_ylabel("keys expired so far\n(each one a DB read)")
