@@ -73,8 +73,14 @@ def test_an_infinite_loop_costs_one_cell_timeout_and_the_rest_still_runs(corpus_
     errors = [i for i, c in enumerate(cells) for o in c.get("outputs", []) if o.output_type == "error"]
     interrupted = [i for i, c in enumerate(cells) for o in c.get("outputs", [])
                    if o.output_type == "error" and o.ename in ("KeyboardInterrupt", "CellTimeoutError")]  # fmt: skip
-    assert len(interrupted) == 1, f"one cell interrupted, not {len(interrupted)}"
-    later_code = [c for c in cells[interrupted[0] + 1 :] if c.cell_type == "code" and c.source.strip()]
+    graded = [i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade")]
+    check = next(i for i in graded if cells[i].metadata["nbgrader"]["grade_id"] == "l01-settings-key")
+    assert check in interrupted, f"the check that calls the looping answer was not interrupted: {interrupted}"
+    # Under a loaded machine an expensive ungraded demo may also reach the cell timeout; no other check may.
+    assert not set(interrupted) & (set(graded) - {check}), (
+        f"a check other than the loop's was interrupted: {interrupted}"
+    )
+    later_code = [c for c in cells[check + 1 :] if c.cell_type == "code" and c.source.strip()]
     assert later_code and all(c.get("execution_count") for c in later_code), "the cells after the loop ran"
     assert errors
 

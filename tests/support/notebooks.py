@@ -63,7 +63,8 @@ def hidden_test_lines(lesson: str) -> tuple[list[str], list[str]]:
             elif len(line.strip()) > 12:
                 (hidden if inside else visible).append(squash(line))
     shown = set(visible) | {squash(line) for c in read(lesson_path(lesson)).cells for line in c.source.splitlines()}
-    return [line for line in hidden if line not in shown], visible
+    # A hidden line that is part of a shown line (`else f"…"` of a visible `… if … else f"…"`) gives nothing away.
+    return [line for line in hidden if not any(line in seen for seen in shown)], visible
 
 
 def html_text(path: Path) -> str:
