@@ -48,3 +48,55 @@ def test_real_backend_round_trip(clean_real_redis):
     client = backend.client()
     client.set("probe:1", "ok", ex=5)
     assert client.get("probe:1") == "ok"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:pw@h:6379/0", "redis://:***@h:6379/0"),
+        ("redis://alice:pw@h:6379/3", "redis://alice:***@h:6379/3"),
+        ("redis://alice:p%40ss@[::1]:6380/2", "redis://alice:***@[::1]:6380/2"),
+        ("rediss://default:pw@cache.example:6380/0?ssl_cert_reqs=none", "rediss://default:***@cache.example:6380/0?ssl_cert_reqs=none"),
+        ("unix://:pw@/run/redis/redis.sock?db=1", "unix://:***@/run/redis/redis.sock?db=1"),
+        ("redis://[::1]:6379", "redis://[::1]:6379"),
+    ],
+)  # fmt: skip
+def test_only_the_password_is_redacted_whatever_the_url_holds(url, shown):
+    assert redact_url(url) == shown
+    assert "pw" not in backend_from_env({"REDIS_URL": url}).describe().replace("p%40ss", "")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("redis://:pw@h:6379/3", {"password": "pw", "db": 3, "host": "h", "port": 6379}),
+        ("redis://alice:pw@[::1]:6380", {"username": "alice", "password": "pw", "host": "::1", "port": 6380}),
+        ("rediss://h:6380/0", {"host": "h", "port": 6380, "db": 0}),
+        ("unix:///run/redis.sock?db=2", {"path": "/run/redis.sock", "db": 2}),
+    ],
+)
+def test_redis_url_parts_reach_the_connection(url, expected):
+    backend = backend_from_env({"REDIS_URL": url})
+    kwargs = backend.connection_kwargs()
+    assert {k: kwargs.get(k) for k in expected} == expected
+    assert backend.db == expected.get("db", 0)
+    if url.startswith("rediss"):
+        assert backend.connection_class.__name__ == "SSLConnection"
+
+
+def test_a_database_number_in_redis_url_is_the_labs_choice_not_a_select_violation(real_redis, monkeypatch):
+    """``REDIS_URL=.../3``: the connection's handshake SELECT 3 is not the learner's; a client of its own on
+    another database still is."""
+    from autograder.checks.key_design import no_numbered_db
+    from autograder.labkit import CommandSpy
+
+    backend = backend_from_env({"REDIS_URL": real_redis.url.rsplit('/', 1)[0] + '/3'})
+    spy = CommandSpy(backend)
+    spy.client().set("lab:db3", "x", ex=60)
+    assert [c.name for c in spy.commands] == ["SET"], spy.commands
+    assert not no_numbered_db(spy.commands, spy.client())
+    other = spy.client(db=5)
+    other.get("lab:x")
+    assert "SELECT" in [c.name for c in spy.commands]
+    assert no_numbered_db(spy.commands) and no_numbered_db([], other)
+    backend.client().flushdb()

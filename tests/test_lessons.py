@@ -38,6 +38,18 @@ def test_solution_scores_full_marks_on_real_redis(lesson, clean_real_redis, monk
     _assert_full_marks(report)
 
 
+@pytest.mark.real_redis
+@pytest.mark.parametrize("lesson", ["01-key-design", "03-scan"])
+def test_a_database_number_in_redis_url_does_not_cost_the_solution_marks(lesson, clean_real_redis, monkeypatch):
+    """An instructor may give each workshop table its own database (``REDIS_URL=.../3``): that is the lab's
+    setup, not a SELECT by the learner (01 grades key-no-numbered-db, 03 walks the keyspace)."""
+    monkeypatch.setenv("REDIS_URL", clean_real_redis.url.rsplit("/", 1)[0] + "/3")
+    report = check_notebook(solution_path(lesson))
+    assert "/3" in report.backend
+    _assert_full_marks(report)
+    clean_real_redis.client(db=3).flushdb()
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_nbgrader_gives_solution_full_marks_untouched_zero_and_feedback_without_hidden_tests(
     lesson, tmp_path, no_redis_url

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import redis
 
+from ..labkit.backend import lesson_backend
 from ..labkit.spy import Command
 from .findings import Finding, Severity
 
@@ -107,7 +108,7 @@ def no_numbered_db(commands: Iterable[Command], client: redis.Redis | None = Non
             )
     if client is not None:
         db = int(client.connection_pool.connection_kwargs.get("db", 0) or 0)
-        if db:
+        if db and db != _lab_db(client):
             findings.append(
                 Finding(
                     "key-no-numbered-db",
@@ -117,6 +118,13 @@ def no_numbered_db(commands: Iterable[Command], client: redis.Redis | None = Non
                 )
             )
     return findings
+
+
+def _lab_db(client: redis.Redis) -> int:
+    """The database the lab itself is configured on (``REDIS_URL=.../3``): a client there made no choice."""
+    spy = getattr(client.connection_pool.connection_class, "kata_spy", None)
+    backend = spy.backend if spy is not None else lesson_backend()
+    return backend.db if backend.is_real else 0
 
 
 def _written_values(cmd: Command) -> list[tuple[str, int]]:

@@ -59,6 +59,11 @@ class Backend:
             return redis.ConnectionPool.from_url(self.url).connection_class
         return fakeredis.FakeRedisConnection
 
+    @property
+    def db(self) -> int:
+        """The database the lesson's connections select (``/3`` in ``REDIS_URL``); 0 by default."""
+        return int(self.connection_kwargs().get("db") or 0)
+
     def connection_kwargs(self, **overrides: Any) -> dict[str, Any]:
         """Keyword arguments a ``redis.ConnectionPool`` needs to reach this backend."""
         if self.is_real:
@@ -87,15 +92,17 @@ class Backend:
 
 
 def redact_url(url: str) -> str:
-    """``redis://user:secret@host`` → ``redis://user:***@host``; URLs without a password are unchanged."""
+    """``redis://user:secret@host`` → ``redis://user:***@host``; URLs without a password are unchanged.
+
+    Only the password changes: an IPv6 host keeps its brackets, a port, database, path or query stays as given.
+    """
     parts = urlsplit(url)
     if parts.password is None:
         return url
-    userinfo = f"{parts.username or ''}:***"
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{userinfo}@{host}"))
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    netloc = f"{user}:***@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def backend_from_env(environ: dict[str, str] | None = None) -> Backend:
