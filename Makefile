@@ -7,7 +7,7 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lessons grade lint format check-python clean
+.PHONY: lab test lessons grade lint format check-python clean mutation
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory check-python
@@ -30,6 +30,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## mutation: mutation-test the grading core (checks, tamper) against its unit tests; prints the score and survivors
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'mutmut==3.8.1'
+	$(BIN)/python tests/mutation/score.py
 
 ## lessons: build solutions/ from content/, then regenerate lessons/ with nbgrader
 lessons: $(STAMP)

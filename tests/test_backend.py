@@ -90,7 +90,7 @@ def test_a_database_number_in_redis_url_is_the_labs_choice_not_a_select_violatio
     from autograder.checks.key_design import no_numbered_db
     from autograder.labkit import CommandSpy
 
-    backend = backend_from_env({"REDIS_URL": real_redis.url.rsplit('/', 1)[0] + '/3'})
+    backend = backend_from_env({"REDIS_URL": real_redis.url.rsplit("/", 1)[0] + "/3"})
     spy = CommandSpy(backend)
     spy.client().set("lab:db3", "x", ex=60)
     assert [c.name for c in spy.commands] == ["SET"], spy.commands

@@ -41,7 +41,7 @@ _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
 def cryptic(part: str) -> bool:
-    """Whether a key's object type is an abbreviation an operator cannot read (``u``, ``usr``, ``p1``, ``42``).
+    """Whether a key's object type is an abbreviation an operator cannot read (``u``, ``us``, ``prd``, ``42``).
 
     Descriptive types pass however they are spelt: ``user``, ``product-page``, ``oauth2``, ``s3``, ``v2`` (a
     letter with a digit names a protocol, a service or a version), and the short words in ``KNOWN_SHORT``.
