@@ -100,3 +100,15 @@ def test_a_database_number_in_redis_url_is_the_labs_choice_not_a_select_violatio
     assert "SELECT" in [c.name for c in spy.commands]
     assert no_numbered_db(spy.commands) and no_numbered_db([], other)
     backend.client().flushdb()
+
+
+def test_a_port_taken_by_another_server_is_never_mistaken_for_ours(real_redis, monkeypatch):
+    """Parallel test workers race for free ports: when another server already answers on the port picked, the
+    new server moves to another port instead of handing out a client to someone else's server."""
+    from autograder.labkit import server as server_module
+
+    ports = iter([real_redis.port, server_module.free_port()])
+    monkeypatch.setattr(server_module, "free_port", lambda: next(ports))
+    with server_module.running_redis_server() as mine:
+        assert mine.port != real_redis.port
+        assert int(mine.client().info("server")["process_id"]) == mine.process.pid

@@ -1,6 +1,5 @@
 """Each check rule on its own, at the boundaries its docstring states (the unit layer `make mutation` scores)."""
 
-import dataclasses
 import re
 import time
 
@@ -258,7 +257,6 @@ def test_scan_walk_rules():
 
 
 def test_removed_by_counts_what_each_command_removes():
-    now = time.perf_counter_ns()
     assert command_checks.removed_by(cmd("DEL", "a", "b")) == 2
     assert command_checks.removed_by(cmd("UNLINK", "a")) == 1
     assert command_checks.removed_by(cmd("GETDEL", "a")) == 1
@@ -267,8 +265,13 @@ def test_removed_by_counts_what_each_command_removes():
     assert command_checks.removed_by(cmd("EXPIRE", "a", "1")) == 0
     assert command_checks.removed_by(cmd("EXPIRE", "a", "soon")) == 0
     assert command_checks.removed_by(cmd("EXPIRE", "a")) == 0
-    past = dataclasses.replace(cmd("EXPIREAT", "a", "1"), at=now)
-    assert command_checks.removed_by(past) == 1
+    assert command_checks.removed_by(cmd("EXPIREAT", "a", "1")) == 1
+    # An absolute time a moment ago deletes at once; one ahead does not (PEXPIREAT counts milliseconds).
+    assert command_checks.removed_by(cmd("EXPIREAT", "a", int(time.time()) - 5)) == 1
+    assert command_checks.removed_by(cmd("EXPIREAT", "a", int(time.time()) + 60)) == 0
+    assert command_checks.removed_by(cmd("PEXPIREAT", "a", int(time.time() * 1000) - 5000)) == 1
+    assert command_checks.removed_by(cmd("PEXPIREAT", "a", int(time.time() * 1000) + 60_000)) == 0
+    assert command_checks.removed_by(cmd("PEXPIREAT", "a", int(time.time()) - 5)) == 1
     assert command_checks.removed_by(cmd("GET", "a")) == 0
     log = [cmd("GET", "a"), cmd("FLUSHDB"), cmd("EXPIRE", "a", "0"), cmd("EXPIRE", "b", "60"), cmd("DEL", "c")]
     assert [c.name for c in checks.deleting_commands(log)] == ["FLUSHDB", "EXPIRE", "DEL"]
@@ -374,3 +377,60 @@ def test_a_hidden_finding_shows_its_group_only_and_correctness_is_no_standard():
     plain = Finding(CORRECTNESS, "the sum", "the product", hint="")
     assert plain.lines()[0] == f"essential · [correctness] {rule_of(CORRECTNESS)}" and len(plain.lines()) == 3
     assert group_of(CORRECTNESS) == CORRECTNESS
+
+
+# -- boundaries the mutation run found untested -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "more"), [(5, ""), (6, " and 1 more")])
+def test_five_keys_are_shown_and_the_rest_counted(spy, count, more):
+    [flat] = checks.keys_namespaced([f"flat{i}" for i in range(count)])
+    assert flat.got.endswith("`flat4`" + more)
+    r = spy.client()
+    for i in range(count):
+        r.set(f"k:{i}", "v")
+    [left] = checks.keys_left_without_ttl(r, [f"k:{i}" for i in range(count)])
+    assert left.got.endswith("`k:4`" + more)
+
+
+def test_scan_without_count_examines_ten_keys_a_call():
+    assert checks.scan_walk([_scan("0", "0")], max_count=10) == []
+    assert checks.scan_walk([_scan("0", "0", "COUNT", "11")], max_count=10) != []
+
+
+def test_ttl_close_allows_two_seconds_by_default(spy):
+    r = spy.client()
+    r.set("k:1", "v", px=3_597_500)
+    assert checks.ttl_close(r, "k:1", 3600) != []
+
+
+@pytest.mark.parametrize("part,is_cryptic", [("html", False), ("x_vz", True), ("ab_cd", False)])
+def test_cryptic_counts_letters_not_separators(part, is_cryptic):
+    assert cryptic(part) is is_cryptic
+
+
+def test_each_hash_field_and_mset_key_is_paired_with_its_own_value():
+    big = "f" * 2000
+    assert checks.values_under_limit([cmd("HSET", "h:1", "a", "1", big, "2")], limit=1024) == []
+    assert checks.values_under_limit([cmd("MSET", "a:1", "1", big, "2")], limit=1024) == []
+
+
+def test_a_numbered_database_is_judged_against_the_labs_own(spy):
+    assert checks.no_numbered_db([], spy.client(db=1)) != []  # the fakeredis lab is on database 0
+    plain = backend_from_env({}).client(db=2)  # not made by a spy: the lesson's backend is the reference
+    assert checks.no_numbered_db([], plain) != []
+    assert checks.no_numbered_db([], backend_from_env({}).client()) == []
+
+
+def test_a_standards_group_is_its_own_and_correctness_has_none():
+    from autograder.catalog.standards import standard
+
+    assert group_of("ttl-always") == standard("ttl-always").group != CORRECTNESS
+
+
+def test_edge_inputs_a_learner_can_send_never_crash_a_check():
+    assert command_checks.removed_by(cmd("PEXPIRE", "a", "1")) == 0  # relative, in the future: not a delete
+    assert checks.touched_keys([cmd("RENAME", "a:1")]) == ["a:1"]  # malformed, sent through execute_command
+    refused = cmd("SCAN", "0")
+    refused.reply[:] = [ValueError("ERR invalid cursor")]
+    assert checks.scan_walk([refused, _scan("0", "0")]) == []

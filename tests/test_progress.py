@@ -236,11 +236,27 @@ def test_progress_cli_lists_done_and_to_do_and_points_to_the_next(first_session)
     assert (l01["done"], l01["total"]) == (2, 5)
 
 
-def test_unreadable_progress_file_counts_as_no_progress(tmp_path):
-    (tmp_path / progress.PROGRESS_FILE).write_text("{not json")
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        "{not json",  # half-written
+        "[1, 2]",  # valid JSON, wrong shape
+        '{"lessons": {"01-key-design": [1, 2]}}',  # a lesson mapped to a list
+        '{"lessons": {"01-key-design": {"l01-cart-keys": true}}}',  # an entry that is not an object
+        "",  # emptied
+    ],
+)
+def test_a_corrupt_progress_file_is_kept_reported_and_rebuilt_never_a_crash(tmp_path, capsys, corrupt):
+    path = tmp_path / progress.PROGRESS_FILE
+    path.write_text(corrupt)
     assert not any(r.done for rows in progress.statuses(tmp_path).values() for r in rows)
     progress.record(exercise_info("l01-settings-key"), True, tmp_path)
-    assert json.loads((tmp_path / progress.PROGRESS_FILE).read_text())["lessons"][LESSON]["l01-settings-key"]["passed"]
+    assert json.loads(path.read_text())["lessons"][LESSON]["l01-settings-key"]["passed"]
+    [copy] = tmp_path.glob("*.unreadable-*.json")
+    assert copy.read_text() == corrupt, "what the learner had is kept"
+    assert f"kept as {copy.name}" in capsys.readouterr().out
+    progress.record(exercise_info("l01-cart-keys"), True, tmp_path)  # the rebuilt file is read in full
+    assert len(list(tmp_path.glob("*unreadable*"))) == 1
 
 
 @pytest.mark.parametrize("lesson", lesson_ids())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 
 from ..labkit.spy import Command
@@ -118,12 +119,15 @@ def removed_by(cmd: Command) -> int:
     if cmd.name == "GETDEL":
         return 1
     if cmd.name in ("EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT") and len(cmd.args) > 1:
-        with_value = cmd.arg_text()[1]
         try:
-            due = float(with_value) <= (0 if cmd.name in ("EXPIRE", "PEXPIRE") else cmd.at / 1e9)
+            value = float(cmd.arg_text()[1])
         except ValueError:
             return 0
-        return 1 if due else 0
+        if cmd.name in ("EXPIRE", "PEXPIRE"):
+            return 1 if value <= 0 else 0
+        # An absolute time (Unix seconds, or milliseconds for PEXPIREAT) already past deletes the key at once.
+        seconds = value / 1000 if cmd.name == "PEXPIREAT" else value
+        return 1 if seconds <= time.time() else 0
     return 0
 
 

@@ -64,12 +64,30 @@ def grade_class(
     for sub in gradable:
         sub.sanitize()
         sub.scan_for_tampering()
-    nbgrader.make_course(root, sorted({s.lesson for s in gradable}) or None)
+    failures: dict[tuple[str, str], str] = {}
+    if gradable:
+        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress)
+    outcomes = []
+    for sub in submissions:
+        problem = failures.get((sub.learner, sub.lesson), "")
+        if not sub.gradable or problem:
+            outcomes.append(sub.outcome(problem))
+            continue
+        scores, max_scores = nbgrader.scores_and_max(root, sub.lesson, sub.learner)
+        for exercise in sub.tainted:
+            if scores.get(exercise):  # the gradebook says 0 too, so nbgrader's own views agree
+                nbgrader.override_score(root, sub.lesson, sub.learner, exercise, 0.0)
+        outcomes.append(sub.outcome(scores=scores, max_scores=max_scores))
+    return outcomes
+
+
+def _autograde(root: Path, gradable: list, jobs: int, cell_timeout: int, feedback: bool, progress: bool) -> dict:
+    """nbgrader autograde (and feedback) of every gradable submission in parallel; {(learner, lesson): problem}."""
+    nbgrader.make_course(root, sorted({s.lesson for s in gradable}))
     for sub in gradable:
         sub.place(root)
     # Two workers grading one learner's lessons would both add the learner to the gradebook: add them first.
     nbgrader.add_students(root, sorted({s.learner for s in gradable}))
-
     failures: dict[tuple[str, str], str] = {}
     # Workers fork from a server that has nbgrader imported already: no per-worker import cost, and no
     # threads of this process (tqdm's) are copied into them.
@@ -83,16 +101,4 @@ def grade_class(
             learner, lesson, problem = future.result()
             if problem:
                 failures[(learner, lesson)] = problem
-
-    outcomes = []
-    for sub in submissions:
-        problem = failures.get((sub.learner, sub.lesson), "")
-        if not sub.gradable or problem:
-            outcomes.append(sub.outcome(problem))
-            continue
-        scores, max_scores = nbgrader.scores_and_max(root, sub.lesson, sub.learner)
-        for exercise in sub.tainted:
-            if scores.get(exercise):  # the gradebook says 0 too, so nbgrader's own views agree
-                nbgrader.override_score(root, sub.lesson, sub.learner, exercise, 0.0)
-        outcomes.append(sub.outcome(scores=scores, max_scores=max_scores))
-    return outcomes
+    return failures

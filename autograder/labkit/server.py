@@ -74,43 +74,68 @@ def running_redis_server(
         raise RedisServerError(f"redis-server is not installed: {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="kata-redis-") as tmp:
         workdir = Path(tmp)
-        port = free_port()
         argv = [binary]
         if config_text is not None:
             conf = workdir / "redis.conf"
             conf.write_text(config_text)
             argv.append(str(conf))
-        argv += [
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-            "--logfile",
-            str(workdir / "redis.log"),
-            "--daemonize",
-            "no",
-        ]
+        argv += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir),
+                 "--logfile", str(workdir / "redis.log"), "--daemonize", "no"]  # fmt: skip
         if password:
             argv += ["--requirepass", password]
-        argv += list(extra_args)
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        server = RedisServer(port, password, workdir, process)
+        server = _start_on_a_free_port(argv, list(extra_args), password, workdir, start_timeout)
         try:
-            _wait_until_ready(server, start_timeout)
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(server.process)
+
+
+PORT_ATTEMPTS = 5
+
+
+class _PortTaken(Exception):
+    """Another process took the port between free_port() and redis-server binding it."""
+
+
+def _start_on_a_free_port(
+    argv: list[str], extra_args: list[str], password: str | None, workdir: Path, timeout: float
+) -> RedisServer:
+    """Start redis-server on a free port; when another process takes the port first (parallel test workers
+    race for ports), try a new one, so a server never answers for another's."""
+    for _ in range(PORT_ATTEMPTS):
+        (workdir / "redis.log").unlink(missing_ok=True)  # each attempt's log says only what happened to it
+        port = free_port()
+        process = subprocess.Popen(
+            [*argv, "--port", str(port), *extra_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        server = RedisServer(port, password, workdir, process)
+        try:
+            _wait_until_ready(server, timeout)
+            return server
+        except _PortTaken:
+            _stop(process)
+        except BaseException:
+            _stop(process)
+            raise
+    raise RedisServerError(f"no free port for redis-server after {PORT_ATTEMPTS} attempts")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _answering_pid(probe: redis.Redis) -> int | None:
+    """The process id of the server that answers (None where its config forbids INFO to this user)."""
+    try:
+        return int(probe.info("server")["process_id"])
+    except redis.ResponseError:
+        probe.ping()
+        return None
 
 
 def _wait_until_ready(server: RedisServer, timeout: float) -> None:
@@ -118,12 +143,15 @@ def _wait_until_ready(server: RedisServer, timeout: float) -> None:
     probe = server.client(socket_connect_timeout=0.5)
     while True:
         if server.process.poll() is not None:
+            if "Address already in use" in server.log:
+                raise _PortTaken
             raise RedisServerError(
                 f"redis-server exited with code {server.process.returncode} before it was ready. "
                 f"Its log says:\n{server.log[-2000:]}"
             )
         try:
-            probe.ping()
+            if _answering_pid(probe) not in (server.process.pid, None):
+                raise _PortTaken  # another server answers on this port; ours will fail to bind it
             probe.close()
             return
         except redis.AuthenticationError:

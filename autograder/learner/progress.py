@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -54,22 +55,36 @@ def progress_path(workspace: Path | None) -> Path | None:
 
 def load(workspace: Path | None) -> dict:
     """The stored results ``{"lessons": {lesson: {exercise_id: {...}}}}``; empty when missing or unreadable."""
-    path = progress_path(workspace)
+    return _read(progress_path(workspace))[0]
+
+
+def _read(path: Path | None) -> tuple[dict, bool]:
+    """(the well-formed part of the progress file, whether that is all of it)."""
+    empty = {"version": 1, "lessons": {}}
     if path is None or not path.is_file():
-        return {"version": 1, "lessons": {}}
+        return empty, True
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"version": 1, "lessons": {}}
+        return empty, False
     if not isinstance(data, dict) or not isinstance(data.get("lessons"), dict):
-        return {"version": 1, "lessons": {}}
+        return empty, False
     # Keep only well-formed entries: a hand-edited or half-written file must never crash a check.
-    data["lessons"] = {
+    kept = {
         lesson: {ex: entry for ex, entry in exercises.items() if isinstance(entry, dict)}
         for lesson, exercises in data["lessons"].items()
         if isinstance(exercises, dict)
     }
-    return data
+    intact = kept == data["lessons"]
+    data["lessons"] = kept
+    return data, intact
+
+
+def _keep_unreadable_copy(path: Path) -> Path:
+    """Copy a progress file about to be rebuilt, so nothing the learner had is lost; return the copy's path."""
+    copy = path.with_name(f"{path.stem}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
+    shutil.copyfile(path, copy)
+    return copy
 
 
 def _write_atomically(path: Path, data: dict) -> None:
@@ -107,7 +122,11 @@ def record(
     path = progress_path(workspace)
     if path is not None:
         with contextlib.suppress(OSError):
-            data = load(workspace)
+            data, intact = _read(path)
+            if not intact:
+                copy = _keep_unreadable_copy(path)
+                print(f"Note: your progress file {path.name} could not be read in full; it was kept as "
+                      f"{copy.name} and a new one started from what could be read.")  # fmt: skip
             entry = data["lessons"].setdefault(info.lesson, {}).setdefault(info.id, {})
             now = time.strftime("%Y-%m-%dT%H:%M:%S")
             entry.update(passed=passed, visible_only=visible_only, last_run=now)

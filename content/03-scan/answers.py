@@ -318,6 +318,17 @@ def delete_matching(r, pattern, batch_size=500):
 
 
 # %% wrong="cmd-scan-not-keys"
+# deletes with EXPIREAT a moment ago (an absolute time already past), every key in one pipeline round trip
+def delete_matching(r, pattern, batch_size=500):
+    import time
+
+    with r.pipeline(transaction=False) as pipe:
+        for key in r.scan_iter(match=pattern, count=1000):
+            pipe.expireat(key, int(time.time()) - 1)
+        return sum(pipe.execute())
+
+
+# %% wrong="cmd-scan-not-keys"
 # GETDEL, all keys in one pipeline round trip
 def delete_matching(r, pattern, batch_size=500):
     with r.pipeline(transaction=False) as pipe:

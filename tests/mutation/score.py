@@ -18,7 +18,43 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGET = 90.0  # percent of mutants killed
 
 # Mutants that survive on purpose: name prefix → why no test should kill them.
-SURVIVOR_REASONS: dict[str, str] = {}
+SURVIVOR_REASONS: dict[str, str] = {
+    "autograder.checks.commands.x_removed_by__mutmut_48": "`<` vs `<=` against the clock: a timestamp equal "
+    "to now to the microsecond is not observable",
+    "autograder.checks.key_design.x__lab_db__mutmut_14": "a fakeredis backend has db 0: `backend.db` is 0 either way",
+    "autograder.checks.key_design.x_cryptic__mutmut_32": "adds an upper-case X to the vowels, compared with "
+    "lower-cased text: equivalent",
+    "autograder.checks.key_design.x_keys_readable__mutmut_40": "maxsplit 1 vs none: only part [0] is read, equivalent",
+    "autograder.checks.key_design.x_keys_readable__mutmut_43": "maxsplit 1 vs 2: only part [0] is read, equivalent",
+    "autograder.checks.key_design.x_keys_readable__mutmut_45": "also strips the letter X from an object type's ends: "
+    "no type the rule reads differently (checked: X-types are cryptic either way)",
+    "autograder.checks.key_design.x_keys_readable__mutmut_57": "drops Severity.ESSENTIAL, the default: equivalent",
+    "autograder.checks.key_design.x_no_numbered_db__mutmut_6": "SELECT takes one argument: [:1] and [:2] agree",
+    "autograder.checks.key_design.x_no_numbered_db__mutmut_3": "a missing db defaults to None, then `or 0`: equivalent",
+    "autograder.checks.log.x_touched_keys__mutmut_8": "the dict's values are never read (an ordered set): equivalent",
+    "autograder.checks.log.x_touched_keys__mutmut_23": "the dict's values are never read (an ordered set): equivalent",
+    "autograder.checks.log.x_written_keys__mutmut": "the dict's values are never read (an ordered set): equivalent",
+    "autograder.checks.ttl.x_keys_left_without_ttl__mutmut_8": "TTL replies are the same in a transaction or not",
+    "autograder.checks.ttl.x_keys_left_without_ttl__mutmut_9": "TTL replies are the same in a transaction or not",
+    "autograder.checks.ttl.x_keys_left_without_ttl__mutmut_1": "zip strictness: one reply per key always, equivalent",
+    "autograder.checks.ttl.x_keys_without_ttl__mutmut": "SCAN's COUNT changes the number of round trips, not the "
+    "keys found: equivalent for the result",
+    "autograder.checks.ttl.x_ttl_close__mutmut_8": "`left` is only read when the PTTL is not negative: equivalent",
+    "autograder.checks.ttl.x_ttl_close__mutmut_1": "a PTTL of exactly 0 ms (expiring this millisecond) is not "
+    "observable in a test",
+    "autograder.checks.ttl.x_ttl_close__mutmut_28": "the 'milliseconds?' remark at exactly 1/100 of the TTL: wording "
+    "at a boundary no answer hits",
+    "autograder.checks.ttl.x_ttl_close__mutmut_30": "the 'milliseconds?' remark at 1/100 vs 1/101 of the TTL: "
+    "wording only",
+    "autograder.harness.tamper.x__from_library__mutmut": "an instance's __module__ is its class's: equivalent; an "
+    "empty module name is not watched either way",
+    "autograder.harness.tamper.x__guarded_aliases__mutmut": "`import redis.client` guards `redis`, already a guarded "
+    "root; `from . import` and `import *` add names that can never be patched through: equivalent",
+    "autograder.harness.tamper.x__library_roots__mutmut": "every watched package is imported and has a __file__ when "
+    "the snapshot is judged: equivalent",
+    "autograder.harness.tamper.x__module_level_bindings__mutmut": "a dotted import binds its first part; the mutant "
+    "binds the dotted name, which is never a setup name (they have no dots): equivalent for the rule",
+}
 
 
 def mutmut(*args: str) -> str:
