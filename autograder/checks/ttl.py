@@ -74,12 +74,14 @@ def writes_have_ttl(commands: Iterable[Command]) -> list[Finding]:
                 )
             )
         elif cmd.name in COLLECTION_WRITES and not _expired_in_same_transaction(commands, i):
-            how = {"pipeline": "in a plain pipeline (not a transaction: not atomic)"}.get(cmd.via, "on its own")
+            how = {"pipeline": "in a plain pipeline (not a transaction: not atomic)",
+                   "transaction": "in a MULTI/EXEC"}.get(cmd.via, "on its own")  # fmt: skip
             findings.append(
                 Finding(
                     "ttl-always",
                     expected=f"`{cmd.key}` given its TTL in the same MULTI/EXEC, right after the write",
-                    got=f"`{cmd}` {how}, with no EXPIRE after it in that transaction",
+                    got=f"`{cmd}` {how}, with no EXPIRE after it in "
+                    + ("that transaction" if cmd.via == "transaction" else "a MULTI/EXEC"),
                     hint="Write the fields, then `expire(key, ttl)`, in one `r.pipeline(transaction=True)`.",
                 )
             )
