@@ -567,6 +567,7 @@ stored = plain.get("product:41:price") if plain.type("product:41:price") == "str
 ex.expect(stored == "82.50", "pattern-cache-aside", expected="`product:41:price` cached as '82.50'", got=repr(stored))
 ex.check(checks.ttl_close(plain, "product:41:price", 300))
 
+FALLBACK_BUDGET = 0.25  # seconds: a fallback takes a few ms; a sleep-and-retry loop takes far longer
 FAULTS = {"an outage": injector.outage, "timeouts": injector.timeouts, "a wrong password": injector.auth_failure,
           "an out-of-memory Redis (the write-back fails)": injector.out_of_memory}  # fmt: skip
 for number, (label, fault) in enumerate(FAULTS.items(), start=50):
@@ -589,7 +590,8 @@ for number, (label, fault) in enumerate(FAULTS.items(), start=50):
     ex.expect(not said.strip() or named, "client-error-handling", expected="the log line to name the error",
               got=f"logged {said.strip()[:70]!r} for {error}",
               hint="Include the exception in the message: log.warning('...: %s', error).")
-    ex.expect(took <= 0.1, "client-error-handling", expected=f"during {label}: the fallback at once (under 100 ms)",
+    ex.expect(took <= FALLBACK_BUDGET, "client-error-handling",
+              expected=f"during {label}: the fallback at once (within {FALLBACK_BUDGET * 1000:.0f} ms)",
               got=f"{took * 1000:,.0f} ms for one request",
               hint="Fall back on the first error: no sleep, no retry loop.")
 ### BEGIN HIDDEN TESTS
