@@ -13,28 +13,16 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from support.commands import cmd as c
+from support.commands import in_transaction as tx
+from support.commands import scanned
 
 from autograder import checks
 from autograder.checks import commands as command_checks
 from autograder.labkit import CommandSpy, backend_from_env
-from autograder.labkit.spy import Command
 
 GOLDEN = Path(__file__).parent / "golden" / "check_findings.json"
 T0 = 1_800_000_000.0  # a fixed clock, so TTLs read the same on every run
-
-
-def c(*parts, via="command", batch=0):
-    return Command.from_parts([str(p) for p in parts], via, batch)
-
-
-def tx(batch, *commands):
-    return [dataclasses.replace(cmd, via="transaction", batch=batch) for cmd in commands]
-
-
-def scanned(cursor_in, cursor_out, *options):
-    cmd = c("SCAN", cursor_in, *options)
-    cmd.reply[:] = [[cursor_out, []]]
-    return cmd
 
 
 LOGS = {

@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from support.commands import cmd, scanned
 
 from autograder import checks
 from autograder.checks import commands as command_checks
@@ -17,10 +18,6 @@ from autograder.labkit.spy import Command
 @pytest.fixture
 def spy():
     return CommandSpy(backend_from_env({}))
-
-
-def cmd(*parts, via="command", batch=0):
-    return Command.from_parts([str(p) for p in parts], via, batch)
 
 
 def ttl_findings(*commands):
@@ -231,29 +228,26 @@ def test_keys_is_found_and_its_routes_named():
     assert checks.no_keys_command([cmd("SCAN", "0")]) == []
 
 
-def _scan(cursor_in, cursor_out, *options):
-    c = cmd("SCAN", cursor_in, *options)
-    c.reply[:] = [[cursor_out, []]]
-    return c
-
-
 def test_scan_walk_passes_a_whole_filtered_walk_in_small_pages():
-    walk = [_scan("0", "17", "MATCH", "user:*", "COUNT", "500"), _scan("17", "0", "MATCH", "user:*", "COUNT", "500")]
+    walk = [
+        scanned("0", "17", "MATCH", "user:*", "COUNT", "500"),
+        scanned("17", "0", "MATCH", "user:*", "COUNT", "500"),
+    ]
     assert checks.scan_walk(walk, match="user:*") == []
 
 
 def test_scan_walk_rules():
     assert "no SCAN sent" in checks.scan_walk([])[0].got
-    [big] = checks.scan_walk([_scan("0", "0", "COUNT", "5000")])
+    [big] = checks.scan_walk([scanned("0", "0", "COUNT", "5000")])
     assert "5,000" in big.got
-    assert checks.scan_walk([_scan("0", "0", "COUNT", "1000")]) == []
-    [unfiltered] = checks.scan_walk([_scan("0", "0")], match="user:*")
+    assert checks.scan_walk([scanned("0", "0", "COUNT", "1000")]) == []
+    [unfiltered] = checks.scan_walk([scanned("0", "0")], match="user:*")
     assert "filtered there" in unfiltered.got
-    [other] = checks.scan_walk([_scan("0", "0", "MATCH", "u*")], match="user:*")
+    [other] = checks.scan_walk([scanned("0", "0", "MATCH", "u*")], match="user:*")
     assert "filtered there" not in other.got
-    [early] = checks.scan_walk([_scan("0", "17")])
+    [early] = checks.scan_walk([scanned("0", "17")])
     assert "cursor 17" in early.got
-    assert checks.scan_walk([_scan("0", "17")], whole=False) == []
+    assert checks.scan_walk([scanned("0", "17")], whole=False) == []
 
 
 def test_removed_by_counts_what_each_command_removes():
@@ -394,8 +388,8 @@ def test_five_keys_are_shown_and_the_rest_counted(spy, count, more):
 
 
 def test_scan_without_count_examines_ten_keys_a_call():
-    assert checks.scan_walk([_scan("0", "0")], max_count=10) == []
-    assert checks.scan_walk([_scan("0", "0", "COUNT", "11")], max_count=10) != []
+    assert checks.scan_walk([scanned("0", "0")], max_count=10) == []
+    assert checks.scan_walk([scanned("0", "0", "COUNT", "11")], max_count=10) != []
 
 
 def test_ttl_close_allows_two_seconds_by_default(spy):
@@ -433,4 +427,4 @@ def test_edge_inputs_a_learner_can_send_never_crash_a_check():
     assert checks.touched_keys([cmd("RENAME", "a:1")]) == ["a:1"]  # malformed, sent through execute_command
     refused = cmd("SCAN", "0")
     refused.reply[:] = [ValueError("ERR invalid cursor")]
-    assert checks.scan_walk([refused, _scan("0", "0")]) == []
+    assert checks.scan_walk([refused, scanned("0", "0")]) == []
