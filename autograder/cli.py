@@ -54,7 +54,7 @@ def _check_once(args: argparse.Namespace) -> int:
     from .learner.check import check_notebook
 
     try:
-        report = check_notebook(args.notebook)
+        report = check_notebook(args.notebook, full_demos=args.full_demos)
     except NotebookError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -99,7 +99,7 @@ def _grade(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     started = time.perf_counter()
     try:
-        outcomes = grade_class(source, out, args.jobs, feedback=not args.no_feedback)
+        outcomes = grade_class(source, out, args.jobs, feedback=not args.no_feedback, full_demos=args.full_demos)
     except NotebookError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -198,6 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--interval", type=float, default=1.0, help="with --watch: seconds between looks (default 1)")
     check.add_argument("--max-runs", type=int, default=None, help="with --watch: stop after this many checks")
     check.add_argument("--timeout", type=float, default=None, help="with --watch: stop watching after SECONDS")
+    check.add_argument(
+        "--full-demos",
+        action="store_true",
+        help="run the demos at full size, as JupyterLab does (slower; the grades are the same)",
+    )
     check.set_defaults(run=_check)
 
     prog = sub.add_parser("progress", help="list every lesson and exercise as done / to do, and what to do next")
@@ -213,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", default="graded", help="output folder (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-learner feedback HTML (faster)")
+    grade.add_argument(
+        "--full-demos",
+        action="store_true",
+        help="run the demos at full size, as JupyterLab does (slower; the grades are the same)",
+    )
     grade.set_defaults(run=_grade)
 
     release = sub.add_parser("release", help="build, then regenerate lessons/ from solutions/ with nbgrader")

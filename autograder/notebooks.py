@@ -4,8 +4,10 @@ committed form of the notebooks the repository generates."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # imported where used: nbformat pulls in jsonschema (~1 s), and every lesson kernel imports us
+    import nbformat
 
 
 class NotebookError(ValueError):
@@ -24,6 +26,8 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise NotebookError(f"{path}: cannot be read ({error})") from None
     if not text.strip():
         raise NotebookError(f"{path}: is empty; it is not a notebook")
+    import nbformat
+
     try:
         nb = nbformat.reads(text, as_version=4)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds for non-notebooks
@@ -71,4 +75,6 @@ def committed_text(nb: nbformat.NotebookNode) -> str:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+    import nbformat
+
     return nbformat.writes(nb) + "\n"

@@ -22,10 +22,39 @@ from support.notebooks import cell_by_id, lesson_path, read, solution_path
 from autograder.authoring.build import all_answers
 from autograder.catalog.exercises import exercise_catalog
 from autograder.checks.findings import CORRECTNESS, group_of
+from autograder.labkit import GRADING_ENV
 
 ANSWERS = all_answers()
 WRONG = [a for a in ANSWERS if not a.valid]
 VALID = [a for a in ANSWERS if a.valid]
+# One kernel per (lesson, backend), on one xdist worker (``--dist loadgroup``). The capstone's check runs a whole
+# service workload (seconds per answer), so its answers are split over several kernels to spread them over workers.
+SHARDS_PER_LESSON = {"10-capstone": 4}
+
+
+def _lesson(answer) -> str:
+    return exercise_catalog()[answer.exercise].lesson
+
+
+def _shards() -> dict:
+    """{answer: shard name}: a lesson's answers dealt round-robin over its shards."""
+    seen: dict[str, int] = {}
+    shards = {}
+    for answer in ANSWERS:
+        lesson = _lesson(answer)
+        shards[answer] = f"{lesson}-{seen.get(lesson, 0) % SHARDS_PER_LESSON.get(lesson, 1)}"
+        seen[lesson] = seen.get(lesson, 0) + 1
+    return shards
+
+
+SHARDS = _shards()
+
+
+def _params(answers, backend):
+    """One param per answer, in its shard's xdist group: a worker starts the kernels of its groups only."""
+    return [
+        pytest.param(a, id=str(a), marks=pytest.mark.xdist_group(f"answers-{SHARDS[a]}-{backend}")) for a in answers
+    ]
 
 
 class LessonKernels:
@@ -37,7 +66,8 @@ class LessonKernels:
     def get(self, lesson: str, backend: str, env: dict[str, str]):
         if (lesson, backend) not in self.kernels:
             nb = read(solution_path(lesson))
-            kernel = LiveKernel(cwd=str(solution_path(lesson).parent), env=env)
+            # As graded: demos reduced (tests/test_graded_demos.py proves the grades do not change).
+            kernel = LiveKernel(cwd=str(solution_path(lesson).parent), env={**env, GRADING_ENV: "1"})
             kernel.run_notebook(nb)
             self.kernels[(lesson, backend)] = (kernel, nb, read(lesson_path(lesson)))
         return self.kernels[(lesson, backend)]
@@ -126,27 +156,23 @@ def test_every_exercise_has_wrong_answers_and_valid_alternatives():
     assert not few, f"exercises with fewer than two valid alternatives under test: {few}"
 
 
-def _lesson(answer) -> str:
-    return exercise_catalog()[answer.exercise].lesson
-
-
-@pytest.mark.parametrize("valid", VALID, ids=str)
+@pytest.mark.parametrize("valid", _params(VALID, "fake"))
 def test_valid_answer_passes_on_fakeredis(valid, lesson_kernels):
     _check_valid_answer(*lesson_kernels.get(_lesson(valid), "fake", {}), valid)
 
 
 @pytest.mark.real_redis
-@pytest.mark.parametrize("valid", VALID, ids=str)
+@pytest.mark.parametrize("valid", _params(VALID, "real"))
 def test_valid_answer_passes_on_real_redis(valid, lesson_kernels, real_redis):
     _check_valid_answer(*lesson_kernels.get(_lesson(valid), "real", {"REDIS_URL": real_redis.url}), valid, False)
 
 
-@pytest.mark.parametrize("wrong", WRONG, ids=str)
+@pytest.mark.parametrize("wrong", _params(WRONG, "fake"))
 def test_wrong_answer_is_caught_on_fakeredis(wrong, lesson_kernels):
     _check_wrong_answer(*lesson_kernels.get(_lesson(wrong), "fake", {}), wrong)
 
 
 @pytest.mark.real_redis
-@pytest.mark.parametrize("wrong", WRONG, ids=str)
+@pytest.mark.parametrize("wrong", _params(WRONG, "real"))
 def test_wrong_answer_is_caught_on_real_redis(wrong, lesson_kernels, real_redis):
     _check_wrong_answer(*lesson_kernels.get(_lesson(wrong), "real", {"REDIS_URL": real_redis.url}), wrong, False)

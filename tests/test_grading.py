@@ -21,6 +21,8 @@ from autograder.course.reports import write_reports
 # Seconds per cell: lesson 01's slowest cell takes well under a second on a quiet machine; the margin keeps a busy
 # CI machine from timing out honest cells, and only the infinite loop ever reaches it.
 CORPUS_TIMEOUT = 15
+# The corpus is graded once per xdist worker that runs one of its tests: keep them on one worker.
+corpus = pytest.mark.xdist_group("grading-corpus")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,7 @@ def test_the_corpus_has_at_least_fifteen_hostile_cases():
     assert len({c.learner for c in CASES}) == len(CASES) >= 15
 
 
+@corpus
 def test_no_submission_is_silently_dropped(corpus_run):
     outcomes, out, _ = corpus_run
     learners = {learner for learner, _ in outcomes}
@@ -48,6 +51,7 @@ def test_no_submission_is_silently_dropped(corpus_run):
     assert {r["status"] for r in rows} <= {"graded", "error"}
 
 
+@corpus
 @pytest.mark.parametrize("case", CASES + HONEST, ids=lambda c: c.learner)
 def test_each_submission_gets_the_score_it_deserves(case, corpus_run):
     outcomes, _, _ = corpus_run
@@ -62,6 +66,7 @@ def test_each_submission_gets_the_score_it_deserves(case, corpus_run):
         assert any(case.note in note for note in outcome.notes), outcome.notes
 
 
+@corpus
 def test_an_infinite_loop_costs_one_cell_timeout_and_the_rest_still_runs(corpus_run):
     """Judged on the autograded notebook, not on wall-clock time: the looping cell is interrupted at the cell
     timeout, and every cell after it still runs (its checks are scored: see the case's expected scores)."""
@@ -85,6 +90,7 @@ def test_an_infinite_loop_costs_one_cell_timeout_and_the_rest_still_runs(corpus_
     assert errors
 
 
+@corpus
 def test_feedback_never_shows_hidden_tests(corpus_run):
     _, out, _ = corpus_run
     hidden, visible = hidden_test_lines(LESSON)
@@ -97,6 +103,7 @@ def test_feedback_never_shows_hidden_tests(corpus_run):
         assert not leaked, f"{path}: shows hidden test lines {leaked[:2]}"
 
 
+@corpus
 def test_reports_are_written(corpus_run):
     _, out, _ = corpus_run
     for name in ("grades.csv", "standards.csv", "mastery.png", "mastery.md", "mastery.html"):

@@ -110,3 +110,12 @@ def test_a_notebook_written_against_the_old_import_paths_still_grades(no_redis_u
     assert any("older release" in line for line in exercise.feedback)
     untouched = check_notebook(FIXTURES / "old-imports-00-welcome-untouched.ipynb")
     assert untouched.points == 0 and "NotImplementedError" in " ".join(untouched.exercises[0].feedback)
+
+
+def test_a_lesson_kernel_does_not_import_the_notebook_tooling():
+    """Every lesson's setup cell imports ``autograder.lesson``: nbformat (and the jsonschema it loads, ~1 s) and
+    nbgrader belong to the grader's process, not to each of the hundreds of kernels a class's grading starts."""
+    code = "import sys, autograder.lesson; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    heavy = [name for name in ("nbformat", "jsonschema", "nbgrader", "nbclient") if f"'{name}'" in loaded]
+    assert not heavy, f"importing autograder.lesson loads {heavy}"

@@ -11,6 +11,7 @@ import pytest
 from support.notebooks import graded_cells, hidden_test_lines, html_text, lesson_ids, lesson_path, read, solution_path
 
 from autograder.course import nbgrader as course
+from autograder.labkit import GRADING_ENV
 from autograder.learner.check import check_notebook
 
 LESSONS = lesson_ids()
@@ -52,9 +53,10 @@ def test_a_database_number_in_redis_url_does_not_cost_the_solution_marks(lesson,
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_nbgrader_gives_solution_full_marks_untouched_zero_and_feedback_without_hidden_tests(
-    lesson, tmp_path, no_redis_url
+    lesson, tmp_path, no_redis_url, monkeypatch
 ):
     """One real nbgrader pipeline per lesson: generate_assignment, autograde both, generate feedback."""
+    monkeypatch.setenv(GRADING_ENV, "1")  # as `grade` runs it: demos reduced (tests/test_graded_demos.py)
     course.make_course(tmp_path, [lesson])
     for student, source in (("solution", solution_path(lesson)), ("untouched", lesson_path(lesson))):
         target = tmp_path / "submitted" / student / lesson

@@ -18,14 +18,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..labkit import GRADING_ENV
 from . import nbgrader
 from .outcome import Outcome
 from .submissions import collect, unpack
 
 
-def _quiet_worker() -> None:
+def _worker_setup(full_demos: bool) -> None:
+    """Each grading worker: quiet logs, and kernels told they are graded (ungraded demos run reduced)."""
     import logging
     import warnings
+
+    os.environ.pop(GRADING_ENV, None)
+    if not full_demos:
+        os.environ[GRADING_ENV] = "1"  # the kernels nbgrader starts inherit this process's environment
 
     warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy autoflush warnings: scores are unaffected
     logging.disable(logging.WARNING)
@@ -52,8 +58,12 @@ def grade_class(
     progress: bool = True,
     cell_timeout: int = nbgrader.CELL_TIMEOUT,
     feedback: bool = True,
+    full_demos: bool = False,
 ) -> list[Outcome]:
-    """Grade every submission under ``source`` (folder or zip) into ``out``; return one Outcome per input."""
+    """Grade every submission under ``source`` (folder or zip) into ``out``; return one Outcome per input.
+
+    Ungraded demos run at their reduced size unless ``full_demos``: the grades are the same either way.
+    """
     jobs = jobs or os.cpu_count() or 1
     root = out / "course"
     if root.exists():
@@ -66,7 +76,7 @@ def grade_class(
         sub.scan_for_tampering()
     failures: dict[tuple[str, str], str] = {}
     if gradable:
-        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress)
+        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress, full_demos)
     outcomes = []
     for sub in submissions:
         problem = failures.get((sub.learner, sub.lesson), "")
@@ -81,7 +91,9 @@ def grade_class(
     return outcomes
 
 
-def _autograde(root: Path, gradable: list, jobs: int, cell_timeout: int, feedback: bool, progress: bool) -> dict:
+def _autograde(
+    root: Path, gradable: list, jobs: int, cell_timeout: int, feedback: bool, progress: bool, full_demos: bool
+) -> dict:
     """nbgrader autograde (and feedback) of every gradable submission in parallel; {(learner, lesson): problem}."""
     nbgrader.make_course(root, sorted({s.lesson for s in gradable}))
     for sub in gradable:
@@ -93,7 +105,9 @@ def _autograde(root: Path, gradable: list, jobs: int, cell_timeout: int, feedbac
     # threads of this process (tqdm's) are copied into them.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["autograder.course.nbgrader", "nbgrader.apps", "nbgrader.converters"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(full_demos,)
+    ) as pool:
         futures = [
             pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout, feedback) for s in gradable
         ]

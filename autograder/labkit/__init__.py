@@ -6,7 +6,16 @@ It imports nothing from the rest of ``autograder`` (lessons → lab kit, never t
 from .backend import Backend, BackendError, backend_from_env, connect, lesson_backend, no_retry
 from .connections import count_connections
 from .db import DatabaseUnavailable, DBEvent, LessonDB, timeline
-from .demo import DemoClock, backends_to_measure, median_ms, run_in_threads, servers_to_measure
+from .demo import (
+    GRADING_ENV,
+    DemoClock,
+    backends_to_measure,
+    being_graded,
+    demo_size,
+    median_ms,
+    run_in_threads,
+    servers_to_measure,
+)
 from .faults import FaultInjector, InjectedFault, is_write_command
 from .keyspace import unlink_matching
 from .server import RedisServerError, free_port, redis_server_path, running_redis_server
@@ -20,14 +29,17 @@ __all__ = [
     "FaultInjector",
     "InjectedFault",
     "DBEvent",
+    "GRADING_ENV",
     "DemoClock",
     "DatabaseUnavailable",
     "LessonDB",
     "RedisServerError",
     "backend_from_env",
     "backends_to_measure",
+    "being_graded",
     "connect",
     "count_connections",
+    "demo_size",
     "free_port",
     "grading_spy",
     "is_write_command",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from nbgrader.utils import determine_grade, is_grade
 
 from .. import messages
 from ..catalog.exercises import exercise_catalog
+from ..labkit import GRADING_ENV
 from ..layout import CHECK_CELL_TIMEOUT as CELL_TIMEOUT
 from ..notebooks import NotebookError, read_notebook
 
@@ -54,8 +56,14 @@ class NotebookReport:
         return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
-    """Run every cell in a fresh kernel, carrying on past errors as nbgrader does."""
+def execute(
+    nb: nbformat.NotebookNode, workdir: Path, timeout: int = CELL_TIMEOUT, full_demos: bool = False
+) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel, carrying on past errors as nbgrader does.
+
+    The kernel is told it is being graded, so ungraded demos run at their reduced size as in ``grade``;
+    ``full_demos`` runs them as JupyterLab does (the grades are the same either way).
+    """
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -64,7 +72,8 @@ def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int = CELL_TIMEOU
         resources={"metadata": {"path": str(workdir)}},
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on stderr
     )
-    client.execute()
+    env = {key: value for key, value in os.environ.items() if key != GRADING_ENV}
+    client.execute(env=env if full_demos else {**env, GRADING_ENV: "1"})
     return nb
 
 
@@ -117,9 +126,9 @@ def grade_executed(nb: nbformat.NotebookNode, name: str) -> NotebookReport:
     return NotebookReport(notebook=name, backend=_backend_line(nb), exercises=results)
 
 
-def check_notebook(path: str | Path, timeout: int = CELL_TIMEOUT) -> NotebookReport:
+def check_notebook(path: str | Path, timeout: int = CELL_TIMEOUT, full_demos: bool = False) -> NotebookReport:
     """Run a notebook top to bottom in a fresh kernel and report every graded exercise."""
     path = Path(path)
     nb = read_notebook(path)
-    execute(nb, path.resolve().parent, timeout)
+    execute(nb, path.resolve().parent, timeout, full_demos)
     return grade_executed(nb, str(path))

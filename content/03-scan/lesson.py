@@ -23,6 +23,7 @@ from autograder.lesson import (
     Exercise,
     Severity,
     checks,
+    demo_size,
     grading_spy,
     hints,
     lesson_backend,
@@ -44,7 +45,8 @@ r = start_lesson()  # prints which Redis this notebook talks to; r is a client o
 # The demo fills the keyspace under `demo:` (sessions as strings, every tenth id a user hash, all with a one-hour TTL) and, as it grows, times one `KEYS demo:*` against single `SCAN` calls.
 
 # %% id="why-load"
-DEMO_KEYS = 100_000  # try 1_000_000 for a bigger picture (about a minute on fakeredis, half that on a real server)
+# Try 1_000_000 for a bigger picture (about a minute on fakeredis, half that on a real server).
+DEMO_KEYS = demo_size(100_000, graded=10_000)
 BATCH = 5_000
 
 

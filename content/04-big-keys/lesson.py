@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 from autograder.lesson import (
     Exercise,
     checks,
+    demo_size,
     grading_spy,
     hints,
     lesson_backend,
@@ -71,7 +72,7 @@ def spied_client(spy, **options):
 # When this notebook runs on fakeredis, the cell also starts a throwaway real `redis-server` (if one is installed) so you can compare the two.
 
 # %% id="why-measure"
-SIZES_KB = [1, 8, 64, 512, 1024, 2048, 4096, 8192]
+SIZES_KB = demo_size([1, 8, 64, 512, 1024, 2048, 4096, 8192], graded=[1, 64, 1024])
 
 
 def time_by_size(client, label):
@@ -97,8 +98,10 @@ if list(size_timings) == ["fakeredis"]:
 
 for label, rows in size_timings.items():
     small, big = rows[0], rows[-1]
-    print(f"{label:>25}: GET 1 KB {small['GET']:.3f} ms · GET 8 MB {big['GET']:.3f} ms "
-          f"({big['GET'] / small['GET']:,.0f}× as long) · SET 8 MB {big['SET']:.3f} ms · DEL 8 MB {big['DEL']:.3f} ms")
+    low, high = (f"{kb // 1024} MB" if kb >= 1024 else f"{kb} KB" for kb in (small["kb"], big["kb"]))
+    print(f"{label:>25}: GET {low} {small['GET']:.3f} ms · GET {high} {big['GET']:.3f} ms "
+          f"({big['GET'] / small['GET']:,.0f}× as long) · SET {high} {big['SET']:.3f} ms · "
+          f"DEL {high} {big['DEL']:.3f} ms")
 
 # %% id="why-plot"
 fig, axes = plt.subplots(1, len(size_timings), figsize=(5.2 * len(size_timings), 3.6), squeeze=False)
@@ -130,7 +133,7 @@ plt.show()
 # What matters is how long the **server** is busy, so on a real server we read its own stopwatch: `INFO commandstats` adds up the microseconds spent in each command, and the difference before and after one call is that call's cost, whatever else the machine is doing. fakeredis has no `INFO`; there the cell falls back to timing the call from the client.
 
 # %% id="del-unlink-measure"
-FIELD_COUNTS = [1_000, 10_000, 50_000]
+FIELD_COUNTS = demo_size([1_000, 10_000, 50_000], graded=[1_000, 5_000])
 
 
 def fill_hash(client, key, fields):

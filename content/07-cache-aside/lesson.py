@@ -27,6 +27,7 @@ from autograder.lesson import (
     FaultInjector,
     LessonDB,
     checks,
+    demo_size,
     grading_spy,
     hints,
     lesson_backend,
@@ -110,7 +111,7 @@ _ = c.unlink("user:42", "user:43")  # tidy up: user:43 would otherwise never lea
 # Each database query is slowed by 1 ms (`db.slow(0.001)`), the price of a round trip to a database server on the same network (an in-memory SQLite on this machine would otherwise answer in microseconds). We serve the same requests twice: straight from the database, and through the cache (cache-aside, 1-hour TTL), recording each request's latency and whether it hit.
 
 # %% id="why-demo"
-REQUESTS, DB_LATENCY = 2000, 0.001
+REQUESTS, DB_LATENCY = demo_size(2000, graded=400), 0.001
 rng = random.Random(7)
 ranked_ids = list(range(1, 10_001))
 rng.shuffle(ranked_ids)  # rank 1 is some product, not product 1
