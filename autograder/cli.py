@@ -186,6 +186,11 @@ def _prove(args: argparse.Namespace) -> int:
 # -- the parser ------------------------------------------------------------------------------------------
 
 
+def _add_full_demos(parser: argparse.ArgumentParser) -> None:
+    help_text = "run the demos at full size, as JupyterLab does (slower; the grades are the same)"
+    parser.add_argument("--full-demos", action="store_true", help=help_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -198,11 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--interval", type=float, default=1.0, help="with --watch: seconds between looks (default 1)")
     check.add_argument("--max-runs", type=int, default=None, help="with --watch: stop after this many checks")
     check.add_argument("--timeout", type=float, default=None, help="with --watch: stop watching after SECONDS")
-    check.add_argument(
-        "--full-demos",
-        action="store_true",
-        help="run the demos at full size, as JupyterLab does (slower; the grades are the same)",
-    )
+    _add_full_demos(check)
     check.set_defaults(run=_check)
 
     prog = sub.add_parser("progress", help="list every lesson and exercise as done / to do, and what to do next")
@@ -218,11 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", default="graded", help="output folder (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-learner feedback HTML (faster)")
-    grade.add_argument(
-        "--full-demos",
-        action="store_true",
-        help="run the demos at full size, as JupyterLab does (slower; the grades are the same)",
-    )
+    _add_full_demos(grade)
     grade.set_defaults(run=_grade)
 
     release = sub.add_parser("release", help="build, then regenerate lessons/ from solutions/ with nbgrader")

@@ -8,9 +8,8 @@ shrink, the solution and a notebook with every exercise answered wrong (each exe
 
 import nbformat
 import pytest
-from support.notebooks import cell_by_id, lesson_ids, read, solution_path
+from support.notebooks import lesson_ids, read, solution_path, with_first_answers
 
-from autograder.authoring.build import all_answers
 from autograder.catalog.exercises import exercise_catalog
 from autograder.course.grading import grade_class
 from autograder.course.reports import write_grades_csv
@@ -31,23 +30,12 @@ def test_demo_size_is_the_full_size_unless_the_notebook_is_graded(monkeypatch, c
     assert not being_graded({GRADING_ENV: "0"}) and not being_graded({})
 
 
-def _all_wrong(lesson: str):
-    nb = read(solution_path(lesson))
-    first_wrong = {}
-    for answer in all_answers():
-        if not answer.valid and exercise_catalog()[answer.exercise].lesson == lesson:
-            first_wrong.setdefault(answer.exercise, answer)
-    for exercise, answer in first_wrong.items():
-        cell_by_id(nb, f"{exercise}-answer").source = answer.source
-    return nb, set(first_wrong)
-
-
 @pytest.fixture(scope="module")
 def both_ways(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
     wrong_exercises = {}
     for lesson in SHRINKING:
-        wrong, wrong_exercises[lesson] = _all_wrong(lesson)
+        wrong, wrong_exercises[lesson] = with_first_answers(lesson, valid=False)
         for learner, nb in (("solution", read(solution_path(lesson))), ("all-wrong", wrong)):
             path = folder / learner / lesson / f"{lesson}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)

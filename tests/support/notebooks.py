@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -45,6 +46,28 @@ def cell_by_id(nb, grade_id: str):
 
 def read(path: Path):
     return nbformat.read(path, as_version=4)
+
+
+@functools.cache
+def _answers() -> tuple:
+    from autograder.authoring.build import all_answers
+
+    return tuple(all_answers())
+
+
+def with_first_answers(lesson: str, *, valid: bool):
+    """(notebook, exercises): the solution with each exercise's answer cell replaced by its first valid (or
+    wrong) answer from ``content/<lesson>/answers.py``, and the exercises so answered."""
+    from autograder.catalog.exercises import exercise_catalog
+
+    nb = read(solution_path(lesson))
+    first = {}
+    for answer in _answers():
+        if answer.valid == valid and exercise_catalog()[answer.exercise].lesson == lesson:
+            first.setdefault(answer.exercise, answer)
+    for exercise, answer in first.items():
+        cell_by_id(nb, f"{exercise}-answer").source = answer.source
+    return nb, set(first)
 
 
 def squash(text: str) -> str:
