@@ -151,3 +151,16 @@ def test_parallel_equals_sequential_and_reruns_are_idempotent_even_after_a_kill(
     assert not (tmp_path / "par" / "grades.csv").exists(), "the run was meant to die midway"
     resumed = _run_cli(folder, tmp_path / "par", 2)
     assert resumed.returncode == 1 and _results(tmp_path / "par") == _results(tmp_path / "seq")
+
+
+def test_grade_with_relative_paths_as_the_readme_runs_it(tmp_path):
+    """`make grade SUBMISSIONS=class` writes into `graded/`, relative to where it runs (nbgrader needs absolute)."""
+    target = tmp_path / "class" / "ada" / "00-welcome" / "00-welcome.ipynb"
+    target.parent.mkdir(parents=True)
+    shutil.copy(solution_path("00-welcome"), target)
+    command = [sys.executable, "-m", "autograder", "grade", "class", "--out", "graded", "--jobs", "1", "--no-feedback"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with (tmp_path / "graded" / "grades.csv").open() as handle:
+        [row] = csv.DictReader(handle)
+    assert row["status"] == "graded" and row["score"] == row["max_score"], row

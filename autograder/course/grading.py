@@ -65,6 +65,7 @@ def grade_class(
     Ungraded demos run at their reduced size unless ``full_demos``: the grades are the same either way.
     """
     jobs = jobs or os.cpu_count() or 1
+    out = out.resolve()  # nbgrader's gradebook URL and its workers need an absolute path (`make grade` gives graded/)
     root = out / "course"
     if root.exists():
         shutil.rmtree(root)  # every run starts clean: re-running is idempotent, and a killed run just runs again
