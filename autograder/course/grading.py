@@ -18,37 +18,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..labkit import GRADING_ENV
-from . import nbgrader
+from . import nbgrader, sandbox
+from .worker import grade_in_worker, setup_worker
 from .outcome import Outcome
 from .submissions import collect, unpack
-
-
-def _worker_setup(full_demos: bool) -> None:
-    """Each grading worker: quiet logs, and kernels told they are graded (ungraded demos run reduced)."""
-    import logging
-    import warnings
-
-    os.environ.pop(GRADING_ENV, None)
-    if not full_demos:
-        os.environ[GRADING_ENV] = "1"  # the kernels nbgrader starts inherit this process's environment
-
-    warnings.filterwarnings("ignore")  # nbgrader's SQLAlchemy autoflush warnings: scores are unaffected
-    logging.disable(logging.WARNING)
-
-
-def _grade_in_worker(
-    root: str, lesson: str, learner: str, cell_timeout: int, feedback: bool = True
-) -> tuple[str, str, str]:
-    """Autograde one submission and write its feedback (runs in a worker process)."""
-    try:
-        nbgrader.autograde(Path(root), lesson, learner, cell_timeout)
-        if feedback:
-            nbgrader.generate_feedback(Path(root), lesson, learner)
-        return learner, lesson, ""
-    except nbgrader.PipelineError as error:
-        causes = re.findall(r"^\s*([\w.]+(?:Error|Exception): .+)$", str(error), re.M)
-        return learner, lesson, f"nbgrader could not grade it: {causes[0] if causes else 'see its log'}"[:300]
 
 
 def grade_class(
@@ -59,11 +32,18 @@ def grade_class(
     cell_timeout: int = nbgrader.CELL_TIMEOUT,
     feedback: bool = True,
     full_demos: bool = False,
+    sandboxed: bool = True,
+    notebook_budget: int = sandbox.NOTEBOOK_BUDGET,
 ) -> list[Outcome]:
     """Grade every submission under ``source`` (folder or zip) into ``out``; return one Outcome per input.
 
     Ungraded demos run at their reduced size unless ``full_demos``: the grades are the same either way.
+    Every kernel runs in a sandbox (see ``sandbox``), killed after ``notebook_budget`` seconds, unless
+    ``sandboxed`` is False; where none can start this raises :class:`sandbox.SandboxUnavailable` before anything
+    is graded.
     """
+    if sandboxed:
+        sandbox.probe()
     jobs = jobs or os.cpu_count() or 1
     out = out.resolve()  # nbgrader's gradebook URL and its workers need an absolute path (`make grade` gives graded/)
     root = out / "course"
@@ -77,7 +57,8 @@ def grade_class(
         sub.scan_for_tampering()
     failures: dict[tuple[str, str], str] = {}
     if gradable:
-        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress, full_demos)
+        budget = notebook_budget if sandboxed else None
+        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress, full_demos, budget)
     outcomes = []
     for sub in submissions:
         problem = failures.get((sub.learner, sub.lesson), "")
@@ -93,7 +74,14 @@ def grade_class(
 
 
 def _autograde(
-    root: Path, gradable: list, jobs: int, cell_timeout: int, feedback: bool, progress: bool, full_demos: bool
+    root: Path,
+    gradable: list,
+    jobs: int,
+    cell_timeout: int,
+    feedback: bool,
+    progress: bool,
+    full_demos: bool,
+    budget: int | None,
 ) -> dict:
     """nbgrader autograde (and feedback) of every gradable submission in parallel; {(learner, lesson): problem}."""
     nbgrader.make_course(root, sorted({s.lesson for s in gradable}))
@@ -107,10 +95,10 @@ def _autograde(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["autograder.course.nbgrader", "nbgrader.apps", "nbgrader.converters"])
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(full_demos,)
+        max_workers=jobs, mp_context=context, initializer=setup_worker, initargs=(str(root), full_demos, budget)
     ) as pool:
         futures = [
-            pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout, feedback) for s in gradable
+            pool.submit(grade_in_worker, str(root), s.lesson, s.learner, cell_timeout, feedback) for s in gradable
         ]
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb", disable=not progress):
             learner, lesson, problem = future.result()

@@ -22,8 +22,13 @@ class PipelineError(RuntimeError):
     """An nbgrader step failed; the message carries nbgrader's own log."""
 
 
-def configure(c: Config, root: Path = REPO_ROOT, cell_timeout: int = CELL_TIMEOUT) -> Config:
-    """Apply the course's nbgrader settings to a traitlets config and return it."""
+def configure(
+    c: Config, root: Path = REPO_ROOT, cell_timeout: int = CELL_TIMEOUT, ipc_dir: Path | None = None
+) -> Config:
+    """Apply the course's nbgrader settings to a traitlets config and return it.
+
+    ``ipc_dir``: kernels talk over IPC sockets in that folder, which reach into a sandbox with no network.
+    """
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.source_directory = SOURCE
     c.CourseDirectory.release_directory = RELEASE
@@ -35,6 +40,9 @@ def configure(c: Config, root: Path = REPO_ROOT, cell_timeout: int = CELL_TIMEOU
     # miss into a CellTimeoutError): on a busy grading machine output can lag, which must never cost a learner.
     c.Execute.iopub_timeout = cell_timeout
     c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no kernel start-up chatter on stderr
+    if ipc_dir:
+        c.KernelManager.transport = "ipc"
+        c.KernelManager.ip = str(Path(ipc_dir) / "kernel")  # socket paths: <ip>-<port>
     # A deleted check cell comes back from the gradebook and runs: deleting a test never earns its points.
     c.OverwriteCells.add_missing_cells = True
     # Feedback must never show hidden tests (nbgrader shows them by default).
@@ -53,12 +61,12 @@ def _venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def _api(root: Path, cell_timeout: int = CELL_TIMEOUT):
+def _api(root: Path, cell_timeout: int = CELL_TIMEOUT, ipc_dir: Path | None = None):
     _venv_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = configure(Config(), root, cell_timeout)
+    config = configure(Config(), root, cell_timeout, ipc_dir)
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 
@@ -79,9 +87,11 @@ def make_course(root: Path, lessons: list[str] | None = None) -> list[str]:
     return lessons
 
 
-def autograde(root: Path, lesson: str, student: str, cell_timeout: int = CELL_TIMEOUT) -> None:
+def autograde(
+    root: Path, lesson: str, student: str, cell_timeout: int = CELL_TIMEOUT, ipc_dir: Path | None = None
+) -> None:
     """nbgrader's real autograde of ``root/submitted/<student>/<lesson>``."""
-    result = _api(root, cell_timeout).autograde(lesson, student, force=True, create=True)
+    result = _api(root, cell_timeout, ipc_dir).autograde(lesson, student, force=True, create=True)
     _run(result, f"autograde {student}/{lesson}")
 
 
