@@ -79,10 +79,11 @@ def test_a_zip_is_unpacked_and_a_member_escaping_the_inbox_is_never_written(tmp_
     with zipfile.ZipFile(archive, "w") as z:
         z.write(lesson_path(LESSON), f"ada/{LESSON}/{LESSON}.ipynb")
         z.writestr("../escaped.ipynb", "{}")
-    inbox = unpack(archive, tmp_path / "out" / "inbox")
+    inbox, refused = unpack(archive, tmp_path / "out" / "inbox")
     assert (inbox / "ada" / LESSON / f"{LESSON}.ipynb").is_file()
     assert not (tmp_path / "out" / "escaped.ipynb").exists() and not (tmp_path / "escaped.ipynb").exists()
     assert [s.learner for s in collect(inbox)] == ["ada"]
+    assert [(s.learner, s.gradable) for s in refused] == [("../escaped.ipynb", False)]  # reported, never dropped
 
 
 def test_a_source_that_is_neither_folder_nor_zip_is_refused(tmp_path):

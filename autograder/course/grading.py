@@ -21,7 +21,7 @@ from tqdm import tqdm
 from ..labkit import GRADING_ENV
 from . import nbgrader
 from .outcome import Outcome
-from .submissions import collect, unpack
+from .submissions import gather
 
 
 def _worker_setup(full_demos: bool) -> None:
@@ -70,7 +70,7 @@ def grade_class(
     if root.exists():
         shutil.rmtree(root)  # every run starts clean: re-running is idempotent, and a killed run just runs again
     root.mkdir(parents=True)
-    submissions = collect(unpack(source, out / "inbox"))
+    submissions = gather(source, out / "inbox")
     gradable = [s for s in submissions if s.gradable]
     for sub in gradable:
         sub.sanitize()

@@ -1,0 +1,245 @@
+"""No submission breaks the batch: a hostile zip, name, identity, cell value, HTML output or process kill costs
+only its own row, and the rest of the class is graded and reported as if it were not there.
+"""
+
+import os
+import re
+import tracemalloc
+import zipfile
+
+import nbformat
+import pytest
+from hostile.corpus import LESSON
+from support.notebooks import lesson_path, read, solution_path
+
+from autograder.course import reports, submissions
+from autograder.course.reports import write_reports
+from autograder.notebooks import NotebookError
+
+MiB = 2**20
+SOLUTION = solution_path(LESSON).read_bytes()
+graded = pytest.mark.xdist_group("batch-safety")  # the class is graded once per xdist worker that needs it
+
+
+def _zip(path, members):
+    """A zip of (name, bytes) members, written in order (duplicates and odd names included)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(zipfile.ZipInfo(name), data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _zeros_member(archive, name, size):
+    with archive.open(name, "w", force_zip64=True) as handle:
+        for _ in range(size // MiB):
+            handle.write(bytes(MiB))
+
+
+def _rows(source, inbox):
+    return {(s.learner, s.lesson): s for s in submissions.gather(source, inbox)}
+
+
+def _honest_name(learner="ada"):
+    return f"{learner}/{LESSON}/{LESSON}.ipynb"
+
+
+# -- 1. zip input --------------------------------------------------------------------------------------
+
+
+def test_a_zip_bomb_stops_at_the_notebook_cap_without_writing_or_holding_it(tmp_path):
+    bomb = tmp_path / "class.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_honest_name(), SOLUTION)
+        _zeros_member(archive, f"mallory/{LESSON}/{LESSON}.ipynb", 16 * submissions.MAX_NOTEBOOK_BYTES)
+    assert bomb.stat().st_size < 2 * MiB
+    tracemalloc.start()
+    try:
+        folder, refused = submissions.unpack(bomb, tmp_path / "inbox")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MiB, f"unpacking held {peak / MiB:.0f} MiB"
+    rows = {(s.learner, s.lesson): s for s in submissions.collect(folder) + refused}
+    assert rows[("ada", LESSON)].gradable
+    problem = rows[("mallory", LESSON)].problem
+    assert "more than 16 MiB" in problem and "clear its outputs" in problem, problem
+    assert not (tmp_path / "inbox" / "mallory" / LESSON / f"{LESSON}.ipynb").exists(), "the partial file is removed"
+
+
+def test_a_zip_that_unpacks_to_far_more_than_its_size_is_refused_whole(tmp_path):
+    """Each member under the notebook cap, together 100 x the zip's size and past the 64 MiB floor: stop there."""
+    source = tmp_path / "class.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_honest_name(), SOLUTION)
+        for n in range(6):
+            _zeros_member(archive, f"m{n}/{LESSON}/{LESSON}.ipynb", 12 * MiB)
+    with pytest.raises(NotebookError) as raised:
+        submissions.gather(source, tmp_path / "out" / "inbox")
+    message = str(raised.value)
+    assert "more than 64 MiB" in message and "unzip it" in message and "nothing was graded" in message, message
+    assert not (tmp_path / "out" / "inbox").exists(), "what was unpacked before the cap is removed"
+
+
+def test_the_total_cap_is_counted_on_bytes_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(submissions, "MAX_ZIP_BYTES", len(SOLUTION) + 1000)
+    source = _zip(tmp_path / "class.zip", [(_honest_name("ada"), SOLUTION), (_honest_name("bob"), SOLUTION)])
+    with pytest.raises(NotebookError, match="the cap on a whole zip"):
+        submissions.gather(source, tmp_path / "inbox")
+
+
+def test_a_zip_with_too_many_entries_is_refused_before_anything_is_written(tmp_path):
+    source = _zip(tmp_path / "class.zip", [(f"x/{n}.ipynb", b"") for n in range(submissions.MAX_ZIP_MEMBERS + 1)])
+    with pytest.raises(NotebookError, match="10,001 entries.*10,000"):
+        submissions.gather(source, tmp_path / "inbox")
+    assert not (tmp_path / "inbox").exists() or not any((tmp_path / "inbox").iterdir())
+
+
+def _lie_about_size(path, name, declared):
+    """Rewrite the uncompressed size a zip declares for ``name`` (local header and central directory)."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at : start + name_at + len(encoded)] == encoded:
+                data[start + size_at : start + size_at + 4] = declared.to_bytes(4, "little")
+            start += 4
+    path.write_bytes(bytes(data))
+
+
+def test_declared_sizes_are_not_trusted_and_a_corrupt_entry_is_one_row(tmp_path):
+    source = tmp_path / "class.zip"
+    liar = f"liar/{LESSON}/{LESSON}.ipynb"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_honest_name(), SOLUTION)
+        _zeros_member(archive, liar, 64 * MiB)
+    _lie_about_size(source, liar, 1000)  # says 1000 bytes, holds 64 MiB
+    rows = _rows(source, tmp_path / "inbox")
+    assert rows[("ada", LESSON)].gradable
+    problem = rows[("liar", LESSON)].problem
+    assert "corrupt" in problem and "zip it again" in problem, problem
+    assert not (tmp_path / "inbox" / liar).exists()
+
+
+def test_members_escaping_the_inbox_are_refused_and_reported(tmp_path):
+    out = tmp_path / "out"
+    source = _zip(tmp_path / "class.zip", [
+        (_honest_name(), SOLUTION),
+        ("../inbox2/x.ipynb", b"{}"),  # a sibling whose path starts with the inbox's: a string prefix check passes it
+        ("../escaped.ipynb", b"{}"),
+        (str(tmp_path / "absolute.ipynb"), b"{}"),
+    ])  # fmt: skip
+    rows = _rows(source, out / "inbox")
+    assert not (out / "inbox2").exists() and not (out / "escaped.ipynb").exists()
+    assert not (tmp_path / "absolute.ipynb").exists()
+    refused = {key: s.problem for key, s in rows.items() if not s.gradable}
+    assert set(refused) == {
+        ("../inbox2/x.ipynb", "?"),
+        ("../escaped.ipynb", "?"),
+        (str(tmp_path / "absolute.ipynb"), "?"),
+    }
+    assert all("leaves the zip's folder" in p and "not unpacked" in p for p in refused.values()), refused
+    assert rows[("ada", LESSON)].gradable
+
+
+def test_a_duplicate_zip_entry_is_reported_not_silently_overwritten(tmp_path):
+    source = _zip(
+        tmp_path / "class.zip", [(_honest_name(), SOLUTION), (_honest_name(), lesson_path(LESSON).read_bytes())]
+    )
+    rows = submissions.gather(source, tmp_path / "inbox")
+    assert [(s.learner, s.gradable) for s in rows] == [("ada", True), ("ada", False)]
+    assert "a second zip entry" in rows[1].problem
+    assert read(tmp_path / "inbox" / _honest_name()).cells == read(solution_path(LESSON)).cells, "the first is kept"
+
+
+# -- 2. names that used to abort the batch ---------------------------------------------------------------
+
+
+def test_a_name_too_long_for_the_file_system_is_one_row(tmp_path):
+    long_file = "b" * 300 + f"__{LESSON}.ipynb"
+    long_folder = "c" * 300 + f"/{LESSON}/{LESSON}.ipynb"
+    source = _zip(tmp_path / "class.zip", [(_honest_name(), SOLUTION), (long_file, SOLUTION), (long_folder, SOLUTION)])
+    rows = submissions.gather(source, tmp_path / "inbox")
+    assert [s.learner for s in rows if s.gradable] == ["ada"]
+    refused = [s for s in rows if not s.gradable]
+    assert len(refused) == 2 and all("too long" in s.problem and "shorter" in s.problem for s in refused), refused
+
+
+def test_a_file_and_a_folder_of_one_name_cost_only_the_second(tmp_path):
+    source = _zip(tmp_path / "class.zip", [
+        (_honest_name(), SOLUTION),
+        ("eve.ipynb", b"{}"), (f"eve.ipynb/{LESSON}/x.ipynb", SOLUTION),  # file first, then a folder of its name
+        (f"zed.ipynb/{LESSON}/x.ipynb", SOLUTION), ("zed.ipynb", b"{}"),  # and the other way round
+        ("ann", b"not a notebook"), (f"ann/{LESSON}/x.ipynb", SOLUTION),  # a non-notebook file is never unpacked
+    ])  # fmt: skip
+    rows = submissions.gather(source, tmp_path / "inbox")
+    assert sorted(s.learner for s in rows if s.gradable) == ["ada", "ann", "zed.ipynb"]
+    clashes = [s for s in rows if "share a name" in s.problem]
+    assert sorted(s.learner for s in clashes) == ["eve.ipynb", "zed.ipynb"], [(s.learner, s.problem) for s in rows]
+
+
+def test_control_characters_and_a_trailing_newline_in_names_are_error_rows(tmp_path):
+    for name in ("ada\n", "bob\x1b[2J", "cy\r"):
+        target = tmp_path / "class" / name / LESSON / f"{LESSON}.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_bytes(SOLUTION)
+    target = tmp_path / "class" / "dee" / LESSON / f"{LESSON}.ipynb"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(SOLUTION)
+    rows = submissions.gather(tmp_path / "class", tmp_path / "inbox")
+    assert [s.learner for s in rows if s.gradable] == ["dee"]
+    bad = {s.learner: s.problem for s in rows if not s.gradable}
+    assert set(bad) == {"ada\\n", "bob\\x1b[2J", "cy\\r"}, bad  # shown escaped, never as raw control characters
+    assert all("must be letters, digits" in p for p in bad.values()), bad
+    outcomes = [s.outcome() for s in rows if not s.gradable]
+    write_reports(outcomes, tmp_path / "out")
+    line = reports.summary_line(outcomes, 1.0, tmp_path / "out")
+    for text in (line, (tmp_path / "out" / "grades.csv").read_text(), (tmp_path / "out" / "mastery.md").read_text()):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text), repr(text)
+
+
+def test_a_file_name_that_is_not_utf8_is_a_row_and_the_reports_are_written(tmp_path):
+    folder = tmp_path / "class"
+    (folder / "ada" / LESSON).mkdir(parents=True)
+    (folder / "ada" / LESSON / f"{LESSON}.ipynb").write_bytes(SOLUTION)
+    with open(os.fsencode(folder) + b"/\xff__" + LESSON.encode() + b".ipynb", "wb") as handle:
+        handle.write(SOLUTION)
+    rows = submissions.gather(folder, tmp_path / "inbox")
+    assert [s.learner for s in rows if s.gradable] == ["ada"]
+    [bad] = [s for s in rows if not s.gradable]
+    outcomes = [bad.outcome()]
+    write_reports(outcomes, tmp_path / "out")
+    assert "\\udcff" in (tmp_path / "out" / "grades.csv").read_text()
+    reports.summary_line(outcomes, 1.0, tmp_path / "out").encode("utf-8")  # printable on any terminal
+
+
+def test_malformed_nbgrader_metadata_is_that_files_row(tmp_path):
+    nb = read(solution_path(LESSON))
+    nb.cells[0].metadata["nbgrader"] = "not a dict"
+    nb.cells[1].metadata["nbgrader"] = {"grade_id": ["a", "list"], "grade": True}
+    for learner, notebook in (("eve", nb), ("ada", read(solution_path(LESSON)))):
+        target = tmp_path / "class" / learner / LESSON / f"{LESSON}.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(notebook, target)
+    rows = _rows(tmp_path / "class", tmp_path / "inbox")
+    assert rows[("ada", LESSON)].gradable
+    eve = rows[("eve", LESSON)]
+    if eve.gradable:  # its lesson is still recognised: then preparing it for nbgrader must not fail either
+        eve.sanitize()
+        eve.scan_for_tampering()
+    else:
+        assert "could not be read" in eve.problem, eve.problem
+
+
+def test_a_device_or_a_huge_file_named_like_a_notebook_is_never_read(tmp_path):
+    folder = tmp_path / "class"
+    (folder / "ada" / LESSON).mkdir(parents=True)
+    (folder / "ada" / LESSON / f"{LESSON}.ipynb").write_bytes(SOLUTION)
+    (folder / f"zero__{LESSON}.ipynb").symlink_to("/dev/zero")  # reading it never ends
+    with open(folder / f"huge__{LESSON}.ipynb", "wb") as handle:
+        handle.truncate(submissions.MAX_NOTEBOOK_BYTES + 1)  # sparse: no disk used
+    rows = _rows(folder, tmp_path / "inbox")
+    assert rows[("ada", LESSON)].gradable
+    assert "not a regular file" in rows[("zero", LESSON)].problem, rows[("zero", LESSON)].problem
+    huge = rows[("huge", LESSON)].problem
+    assert "the cap is 16 MiB" in huge and "clear its outputs" in huge, huge
