@@ -9,10 +9,11 @@ import zipfile
 
 import nbformat
 import pytest
-from hostile.corpus import LESSON
+from hostile.corpus import FULL, LESSON
 from support.notebooks import lesson_path, read, solution_path
 
 from autograder.course import reports, submissions
+from autograder.course.outcome import Outcome
 from autograder.course.reports import write_reports
 from autograder.notebooks import NotebookError
 
@@ -243,3 +244,27 @@ def test_a_device_or_a_huge_file_named_like_a_notebook_is_never_read(tmp_path):
     assert "not a regular file" in rows[("zero", LESSON)].problem, rows[("zero", LESSON)].problem
     huge = rows[("huge", LESSON)].problem
     assert "the cap is 16 MiB" in huge and "clear its outputs" in huge, huge
+
+
+# -- 3. identity collisions ------------------------------------------------------------------------------
+
+
+def test_a_flat_file_in_someone_elses_name_voids_nothing(tmp_path):
+    folder = tmp_path / "class"
+    (folder / "ada" / LESSON).mkdir(parents=True)
+    (folder / "ada" / LESSON / "mine.ipynb").write_bytes(SOLUTION)
+    (folder / f"ada__{LESSON}.ipynb").write_bytes(lesson_path(LESSON).read_bytes())
+    rows = submissions.gather(folder, tmp_path / "inbox")
+    assert [(s.learner, s.lesson, s.gradable) for s in rows] == [("ada", LESSON, True)] * 2
+    assert len({s.student for s in rows}) == 2 and all(s.student.startswith("ada~") for s in rows)
+    for sub in rows:
+        [note] = [n for n in sub.notes if "2 notebooks were submitted as ada" in n]
+        assert f"ada/{LESSON}/mine.ipynb" in note and f"ada__{LESSON}.ipynb" in note, note
+        assert "Decide which one counts" in note
+
+
+def test_a_collided_learner_counts_once_in_mastery_by_the_best_copy():
+    full = {k: float(v) for k, v in FULL.items()}
+    good = Outcome("ada", LESSON, scores=full, max_scores=full, notes=["collided"])
+    blank = Outcome("ada", LESSON, scores=dict.fromkeys(full, 0.0), max_scores=full, notes=["collided"])
+    assert set(reports.mastery([blank, good])["ada"].values()) == {1.0}

@@ -80,14 +80,14 @@ def grade_class(
         failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress, full_demos)
     outcomes = []
     for sub in submissions:
-        problem = failures.get((sub.learner, sub.lesson), "")
+        problem = failures.get((sub.student, sub.lesson), "")
         if not sub.gradable or problem:
             outcomes.append(sub.outcome(problem))
             continue
-        scores, max_scores = nbgrader.scores_and_max(root, sub.lesson, sub.learner)
+        scores, max_scores = nbgrader.scores_and_max(root, sub.lesson, sub.student)
         for exercise in sub.tainted:
             if scores.get(exercise):  # the gradebook says 0 too, so nbgrader's own views agree
-                nbgrader.override_score(root, sub.lesson, sub.learner, exercise, 0.0)
+                nbgrader.override_score(root, sub.lesson, sub.student, exercise, 0.0)
         outcomes.append(sub.outcome(scores=scores, max_scores=max_scores))
     return outcomes
 
@@ -95,12 +95,12 @@ def grade_class(
 def _autograde(
     root: Path, gradable: list, jobs: int, cell_timeout: int, feedback: bool, progress: bool, full_demos: bool
 ) -> dict:
-    """nbgrader autograde (and feedback) of every gradable submission in parallel; {(learner, lesson): problem}."""
+    """nbgrader autograde (and feedback) of every gradable submission in parallel; {(student, lesson): problem}."""
     nbgrader.make_course(root, sorted({s.lesson for s in gradable}))
     for sub in gradable:
         sub.place(root)
     # Two workers grading one learner's lessons would both add the learner to the gradebook: add them first.
-    nbgrader.add_students(root, sorted({s.learner for s in gradable}))
+    nbgrader.add_students(root, sorted({s.student for s in gradable}))
     failures: dict[tuple[str, str], str] = {}
     # Workers fork from a server that has nbgrader imported already: no per-worker import cost, and no
     # threads of this process (tqdm's) are copied into them.
@@ -110,10 +110,10 @@ def _autograde(
         max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(full_demos,)
     ) as pool:
         futures = [
-            pool.submit(_grade_in_worker, str(root), s.lesson, s.learner, cell_timeout, feedback) for s in gradable
+            pool.submit(_grade_in_worker, str(root), s.lesson, s.student, cell_timeout, feedback) for s in gradable
         ]
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb", disable=not progress):
-            learner, lesson, problem = future.result()
+            student, lesson, problem = future.result()
             if problem:
-                failures[(learner, lesson)] = problem
+                failures[(student, lesson)] = problem
     return failures

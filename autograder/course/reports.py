@@ -29,8 +29,12 @@ def write_grades_csv(outcomes: Sequence[Outcome], path: Path) -> None:
             status = "graded" if o.graded else "error"
             max_total = sum(o.max_scores.values()) if o.graded else ""
             cells = [_fmt(o.scores[c]) if c in o.scores else "" for c in columns]
-            notes = "; ".join(o.notes) if o.graded else o.problem
+            notes = _notes(o)
             writer.writerow([o.learner, o.lesson, status, _fmt(sum(o.scores.values())), _fmt(max_total), *cells, notes])
+
+
+def _notes(o: Outcome) -> str:
+    return "; ".join(str(text) for text in (o.problem, *o.notes) if text)
 
 
 def _fmt(value) -> str:
@@ -40,11 +44,17 @@ def _fmt(value) -> str:
 def mastery(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     """learner → standard → fraction of the points earned on exercises citing it (lessons submitted only).
 
-    A submission that could not be graded counts as zero for its lesson's standards.
+    A submission that could not be graded counts as zero for its lesson's standards. A lesson submitted more
+    than once (colliding files, noted on each row) counts once, by its best copy, until the instructor decides.
     """
+    best: dict[tuple[str, str], Outcome] = {}
+    for o in outcomes:
+        key = (o.learner, o.lesson)
+        if key not in best or _points(o) > _points(best[key]):
+            best[key] = o
     earned: dict[tuple[str, str], float] = {}
     possible: dict[tuple[str, str], float] = {}
-    for o in outcomes:
+    for o in best.values():
         for exercise in exercise_catalog().values():
             if exercise.lesson != o.lesson:
                 continue
@@ -57,6 +67,10 @@ def mastery(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     for (learner, sid), top in possible.items():
         table.setdefault(learner, {})[sid] = earned[(learner, sid)] / top if top else 0.0
     return dict(sorted(table.items()))
+
+
+def _points(o: Outcome) -> float:
+    return sum(o.scores.values()) if o.graded else -1.0
 
 
 def standard_averages(table: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -115,7 +129,7 @@ def write_mastery_summary(outcomes: Sequence[Outcome], table: dict[str, dict[str
     if problems:
         lines += ["", "## Submissions to look at", ""]
         for o in problems:
-            lines.append(f"- {o.learner} / {o.lesson}: {o.problem or '; '.join(o.notes)}")
+            lines.append(f"- {o.learner} / {o.lesson}: {_notes(o)}")
     lines += ["", "![heat map](mastery.png)", ""]
     markdown = "\n".join(lines)
     (out / "mastery.md").write_text(markdown)

@@ -6,7 +6,7 @@ Accepted layouts (mixed freely):
 - a ``.zip`` holding either of the above.
 
 Every file is untrusted: whatever one holds (a zip bomb, a name the file system refuses, a notebook nbformat
-chokes on) costs only its own row, never the batch.
+chokes on, a copy in someone else's name) costs only its own row, never the batch.
 
 A ``Submission`` is the one value that moves through grading: collected (read and parsed here, once), then
 repaired where nbgrader would trip (:meth:`Submission.sanitize`), scanned for tampering, placed where nbgrader
@@ -51,6 +51,10 @@ class Submission:
     notebook: nbformat.NotebookNode | None = field(default=None, repr=False)
     notes: list[str] = field(default_factory=list)  # repairs and tampering, for the instructor
     tainted: dict[str, list[str]] = field(default_factory=dict)  # exercise → what patched the grader before it
+    student: str = ""  # its nbgrader student id: the learner's name, unless two files claim the same lesson
+
+    def __post_init__(self) -> None:
+        self.student = self.student or self.learner
 
     @property
     def gradable(self) -> bool:
@@ -93,7 +97,7 @@ class Submission:
 
     def place(self, root: Path) -> None:
         """Write the (sanitized) notebook where nbgrader's autograde looks for it."""
-        target = root / "submitted" / self.learner / self.lesson / f"{self.lesson}.ipynb"
+        target = root / "submitted" / self.student / self.lesson / f"{self.lesson}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(self.notebook, target)
 
@@ -104,8 +108,8 @@ class Submission:
         come from learners, and end in a terminal, a spreadsheet and HTML.
         """
         outcome = Outcome(printable(self.learner), printable(self.lesson), problem=printable(self.problem or problem))
+        outcome.notes = [printable(note) for note in self.notes]
         if outcome.graded:
-            outcome.notes = [printable(note) for note in self.notes]
             outcome.scores, outcome.max_scores = dict(scores or {}), dict(max_scores or {})
             for exercise in self.tainted:
                 outcome.scores[exercise] = 0.0
@@ -244,8 +248,8 @@ def _refused_row(name: str, problem: str) -> Submission:
     return Submission(learner, lesson, None, problem)
 
 
-def _order(sub: Submission) -> tuple[str, str]:
-    return sub.learner, sub.lesson
+def _order(sub: Submission) -> tuple[str, str, str]:
+    return sub.learner, sub.lesson, sub.student
 
 
 def _nbgrader_meta(cell) -> dict:
@@ -297,9 +301,14 @@ def _identity(parts: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 def collect(folder: Path) -> list[Submission]:
-    """Every notebook under ``folder`` as a Submission, sorted by learner then lesson."""
-    found: dict[tuple[str, str], Submission] = {}
+    """Every notebook under ``folder`` as a Submission, sorted by learner then lesson.
+
+    Two or more files for one learner × lesson (say ``ada/<lesson>/x.ipynb`` and someone's ``ada__<lesson>.ipynb``)
+    are each graded, as distinct nbgrader students (``ada~1``, ``ada~2``), each row noting the other files: which
+    one counts is the instructor's call, never a silent pick.
+    """
     rows: list[Submission] = []
+    claims: dict[tuple[str, str], list[Path]] = {}
     for path in sorted(folder.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in path.parts:
             continue
@@ -308,11 +317,14 @@ def collect(folder: Path) -> list[Submission]:
         if identity is None:
             rows.append(Submission(printable("/".join(parts)), "?", path, "not in a known layout: use "
                                    "<learner>/<lesson>/x.ipynb or <learner>__<lesson>.ipynb"))  # fmt: skip
-        elif identity in found:
-            found[identity] = Submission(*identity, path, "more than one notebook for this lesson")
         else:
-            found[identity] = _assess_safely(*identity, path)
-    return sorted(rows + list(found.values()), key=_order)
+            claims.setdefault(identity, []).append(path)
+    for (learner, lesson), paths in claims.items():
+        subs = [_assess_safely(learner, lesson, path) for path in paths]
+        if len(subs) > 1:
+            _note_collision(subs, [printable(str(p.relative_to(folder))) for p in paths])
+        rows += subs
+    return sorted(rows, key=_order)
 
 
 def _assess_safely(learner: str, lesson: str, path: Path) -> Submission:
@@ -321,3 +333,14 @@ def _assess_safely(learner: str, lesson: str, path: Path) -> Submission:
     except Exception as error:  # noqa: BLE001 - whatever a file makes the reader raise costs that file's row only
         return Submission(printable(learner), printable(lesson), path, f"could not be read ({type(error).__name__}: "
                           f"{error}); look at the file, or ask the learner to submit it again")  # fmt: skip
+
+
+def _note_collision(subs: list[Submission], names: list[str]) -> None:
+    for n, (sub, name) in enumerate(zip(subs, names, strict=True), start=1):
+        sub.student = f"{sub.learner}~{n}"  # "~" is in no valid learner name: no clash with a real student
+        others = [other for other in names if other != name]
+        sub.notes.append(
+            f"{len(subs)} notebooks were submitted as {sub.learner} / {sub.lesson}: this row is {name} (nbgrader "
+            f"student {sub.student}); {', '.join(others)} {'is' if len(others) == 1 else 'are'} graded on "
+            f"{'its' if len(others) == 1 else 'their'} own row. Decide which one counts."
+        )
