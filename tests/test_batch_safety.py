@@ -2,6 +2,7 @@
 only its own row, and the rest of the class is graded and reported as if it were not there.
 """
 
+import csv
 import os
 import re
 import tracemalloc
@@ -13,8 +14,9 @@ from hostile.corpus import FULL, LESSON
 from support.notebooks import lesson_path, read, solution_path
 
 from autograder.course import reports, submissions
+from autograder.course.grading import grade_class
 from autograder.course.outcome import Outcome
-from autograder.course.reports import write_reports
+from autograder.course.reports import write_grades_csv, write_reports, write_standards_csv
 from autograder.notebooks import NotebookError
 
 MiB = 2**20
@@ -268,3 +270,52 @@ def test_a_collided_learner_counts_once_in_mastery_by_the_best_copy():
     good = Outcome("ada", LESSON, scores=full, max_scores=full, notes=["collided"])
     blank = Outcome("ada", LESSON, scores=dict.fromkeys(full, 0.0), max_scores=full, notes=["collided"])
     assert set(reports.mastery([blank, good])["ada"].values()) == {1.0}
+
+
+# -- 4. CSV injection ------------------------------------------------------------------------------------
+
+
+def test_no_cell_of_the_reports_can_become_a_spreadsheet_formula(tmp_path):
+    full = {k: float(v) for k, v in FULL.items()}
+    zero = {k: -0.0 for k in FULL}  # a negative zero is still written as the number 0
+    outcomes = [
+        Outcome("=1+2", "?", problem='=HYPERLINK("http://evil")'),
+        Outcome("+cmd", LESSON, problem="-2+3"),
+        Outcome("@SUM(A1)", LESSON, problem="\tx"),
+        Outcome("\rcr", LESSON, problem="fine"),
+        Outcome("ada", LESSON, scores=zero, max_scores=full, notes=["=notes"]),
+    ]
+    write_grades_csv(outcomes, tmp_path / "grades.csv")
+    write_standards_csv(reports.mastery(outcomes), tmp_path / "standards.csv")
+    for name in ("grades.csv", "standards.csv"):
+        with (tmp_path / name).open(newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    with (tmp_path / "grades.csv").open(newline="") as handle:
+        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == {"'=1+2", "'+cmd", "'@SUM(A1)", "'\rcr", "ada"}
+    assert rows["'+cmd"]["notes"] == "'-2+3" and rows["'=1+2"]["notes"].startswith("'=HYPERLINK")
+    assert rows["ada"]["score"] == "0" and rows["ada"]["max_score"] == "8" and rows["ada"]["notes"] == "'=notes"
+    assert {rows["ada"][k] for k in FULL} == {"0"}
+
+
+def test_a_learner_folder_named_like_a_formula_is_an_escaped_row(tmp_path):
+    folder = tmp_path / "class"
+    (folder / "=1+2" / LESSON).mkdir(parents=True)
+    (folder / "=1+2" / LESSON / "x.ipynb").write_bytes(SOLUTION)
+    outcomes = grade_class(folder, tmp_path / "out", progress=False)
+    write_reports(outcomes, tmp_path / "out")
+    with (tmp_path / "out" / "grades.csv").open(newline="") as handle:
+        [row] = csv.DictReader(handle)
+    assert row["learner"] == "'=1+2" and row["status"] == "error"
+    with (tmp_path / "out" / "standards.csv").open(newline="") as handle:
+        [row] = csv.DictReader(handle)
+    assert row["learner"] == "'=1+2"
+
+
+def test_learner_names_are_escaped_in_the_mastery_page_and_plain_in_the_heat_map(tmp_path):
+    name = "<script>alert(1)</script>$\\notacommand$"
+    write_reports([Outcome(name, LESSON, problem="boom")], tmp_path)
+    page = (tmp_path / "mastery.html").read_text()
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert (tmp_path / "mastery.png").stat().st_size > 0  # the name is drawn as text, not parsed as TeX

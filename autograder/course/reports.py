@@ -1,4 +1,8 @@
-"""What an instructor or team lead reads after grading: grades.csv, standards.csv and a mastery report."""
+"""What an instructor or team lead reads after grading: grades.csv, standards.csv and a mastery report.
+
+Learner names and messages are untrusted: CSV cells never start a formula, HTML is escaped, the heat map draws
+names as plain text.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,20 @@ from ..catalog.standards import catalog
 from .outcome import Outcome
 
 WEAKEST_SHOWN = 3
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+
+
+def _cell(value) -> str:
+    """A CSV cell: numbers as numbers, text with a leading ' where a spreadsheet would read a formula."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _fmt(value)
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _write_csv(path: Path, rows: list[list]) -> None:
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([[_cell(value) for value in row] for row in rows])
 
 
 def exercise_columns(outcomes: Sequence[Outcome]) -> list[str]:
@@ -22,15 +40,13 @@ def exercise_columns(outcomes: Sequence[Outcome]) -> list[str]:
 
 def write_grades_csv(outcomes: Sequence[Outcome], path: Path) -> None:
     columns = exercise_columns(outcomes)
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", "lesson", "status", "score", "max_score", *columns, "notes"])
-        for o in outcomes:
-            status = "graded" if o.graded else "error"
-            max_total = sum(o.max_scores.values()) if o.graded else ""
-            cells = [_fmt(o.scores[c]) if c in o.scores else "" for c in columns]
-            notes = _notes(o)
-            writer.writerow([o.learner, o.lesson, status, _fmt(sum(o.scores.values())), _fmt(max_total), *cells, notes])
+    rows = [["learner", "lesson", "status", "score", "max_score", *columns, "notes"]]
+    for o in outcomes:
+        status = "graded" if o.graded else "error"
+        max_total = sum(o.max_scores.values()) if o.graded else ""
+        cells = [o.scores.get(c, "") for c in columns]
+        rows.append([o.learner, o.lesson, status, sum(o.scores.values()), max_total, *cells, _notes(o)])
+    _write_csv(path, rows)
 
 
 def _notes(o: Outcome) -> str:
@@ -38,7 +54,7 @@ def _notes(o: Outcome) -> str:
 
 
 def _fmt(value) -> str:
-    return f"{value:g}" if isinstance(value, float | int) else str(value)
+    return f"{value + 0.0:g}" if isinstance(value, float | int) else str(value)  # + 0.0: -0.0 is written 0
 
 
 def mastery(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
@@ -84,11 +100,10 @@ def standard_averages(table: dict[str, dict[str, float]]) -> dict[str, float]:
 
 def write_standards_csv(table: dict[str, dict[str, float]], path: Path) -> None:
     standards = list(catalog())
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", *standards])
-        for learner, row in table.items():
-            writer.writerow([learner, *[f"{row[s]:.2f}" if s in row else "" for s in standards]])
+    rows = [["learner", *standards]]
+    for learner, row in table.items():
+        rows.append([learner, *[f"{row[s] + 0.0:.2f}" if s in row else "" for s in standards]])
+    _write_csv(path, rows)
 
 
 def plot_heatmap(table: dict[str, dict[str, float]], path: Path) -> None:
@@ -103,7 +118,7 @@ def plot_heatmap(table: dict[str, dict[str, float]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(1.2 + 0.5 * len(standards), 1.2 + 0.32 * len(learners)))
     image = ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(standards)), standards, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(learners)), learners, fontsize=8)
+    ax.set_yticks(range(len(learners)), learners, fontsize=8, parse_math=False)  # a "$" in a name is text
     ax.set_title("Mastery per standard (share of points earned; blank = not submitted)", fontsize=9)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     fig.tight_layout()
