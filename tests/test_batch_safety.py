@@ -13,7 +13,7 @@ import pytest
 from hostile.corpus import FULL, LESSON
 from support.notebooks import lesson_path, read, solution_path
 
-from autograder.course import reports, submissions
+from autograder.course import grading, reports, submissions
 from autograder.course.grading import grade_class
 from autograder.course.outcome import Outcome
 from autograder.course.reports import write_grades_csv, write_reports, write_standards_csv
@@ -319,3 +319,50 @@ def test_learner_names_are_escaped_in_the_mastery_page_and_plain_in_the_heat_map
     page = (tmp_path / "mastery.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert (tmp_path / "mastery.png").stat().st_size > 0  # the name is drawn as text, not parsed as TeX
+
+
+# -- 6. reports are never stale or half-written ---------------------------------------------------------
+
+REPORTS = ("grades.csv", "standards.csv", "mastery.png", "mastery.md", "mastery.html")
+
+
+def test_a_run_that_dies_midway_leaves_no_previous_report_looking_current(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in REPORTS:
+        (out / name).write_text("the previous run's\n")
+    (tmp_path / "class" / "ada" / LESSON).mkdir(parents=True)
+    (tmp_path / "class" / "ada" / LESSON / "x.ipynb").write_bytes(SOLUTION)
+
+    def dies(*args, **kwargs):
+        raise KeyboardInterrupt  # the instructor's Ctrl-C, or a crash, midway through grading
+
+    monkeypatch.setattr(grading, "_autograde", dies)
+    with pytest.raises(KeyboardInterrupt):
+        grade_class(tmp_path / "class", out, progress=False)
+    assert not [name for name in REPORTS if (out / name).exists()]
+
+
+def test_a_report_this_run_does_not_write_is_not_left_from_the_previous_run(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mastery.png").write_bytes(b"the previous run's heat map")
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "loose.ipynb").write_bytes(SOLUTION)  # nothing to draw a heat map of
+    write_reports(grade_class(tmp_path / "class", out, progress=False), out)
+    assert not (out / "mastery.png").exists() and (out / "grades.csv").exists()
+    assert not list(out.glob(".*.tmp")), "no temp report file is left behind"
+
+
+def test_a_report_is_replaced_whole_or_not_at_all(tmp_path):
+    (tmp_path / "grades.csv").write_text("learner,lesson\nold,row\n")
+
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("died while writing")
+
+    outcomes = [Outcome("ada", LESSON, problem="first row is fine"), Outcome("bob", LESSON, problem=Unprintable())]
+    with pytest.raises(RuntimeError, match="died while writing"):
+        write_grades_csv(outcomes, tmp_path / "grades.csv")
+    assert (tmp_path / "grades.csv").read_text() == "learner,lesson\nold,row\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.csv"], "no temp file is left behind"

@@ -21,6 +21,7 @@ from tqdm import tqdm
 from ..labkit import GRADING_ENV
 from . import nbgrader
 from .outcome import Outcome
+from .reports import remove_reports
 from .submissions import gather
 
 
@@ -67,6 +68,8 @@ def grade_class(
     jobs = jobs or os.cpu_count() or 1
     out = out.resolve()  # nbgrader's gradebook URL and its workers need an absolute path (`make grade` gives graded/)
     root = out / "course"
+    if out.is_dir():
+        remove_reports(out)  # a run that dies leaves no previous run's grades.csv looking current
     if root.exists():
         shutil.rmtree(root)  # every run starts clean: re-running is idempotent, and a killed run just runs again
     root.mkdir(parents=True)

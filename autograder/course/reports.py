@@ -1,5 +1,7 @@
 """What an instructor or team lead reads after grading: grades.csv, standards.csv and a mastery report.
 
+Each report is written whole or not at all (a temp file beside it, then renamed over it), and a grade run first
+removes the previous run's (:func:`remove_reports`): a report in the folder is always this run's, complete.
 Learner names and messages are untrusted: CSV cells never start a formula, HTML is escaped, the heat map draws
 names as plain text.
 """
@@ -9,7 +11,8 @@ from __future__ import annotations
 import csv
 import html
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..catalog.exercises import exercise_catalog
@@ -17,7 +20,27 @@ from ..catalog.standards import catalog
 from .outcome import Outcome
 
 WEAKEST_SHOWN = 3
+REPORTS = ("grades.csv", "standards.csv", "mastery.png", "mastery.md", "mastery.html")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+
+
+def remove_reports(out: Path) -> None:
+    """Remove the previous run's reports from ``out``, so a run that dies leaves none looking current."""
+    for name in REPORTS:
+        (out / name).unlink(missing_ok=True)
+        for temp in out.glob(f".{name}.*.tmp"):
+            temp.unlink(missing_ok=True)
+
+
+def _replace(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(temp)``: a temp file in the same folder, renamed over ``path`` once whole."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _cell(value) -> str:
@@ -29,8 +52,11 @@ def _cell(value) -> str:
 
 
 def _write_csv(path: Path, rows: list[list]) -> None:
-    with path.open("w", newline="") as handle:
-        csv.writer(handle).writerows([[_cell(value) for value in row] for row in rows])
+    def write(temp: Path) -> None:
+        with temp.open("w", newline="") as handle:
+            csv.writer(handle).writerows([[_cell(value) for value in row] for row in rows])
+
+    _replace(path, write)
 
 
 def exercise_columns(outcomes: Sequence[Outcome]) -> list[str]:
@@ -122,8 +148,10 @@ def plot_heatmap(table: dict[str, dict[str, float]], path: Path) -> None:
     ax.set_title("Mastery per standard (share of points earned; blank = not submitted)", fontsize=9)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        _replace(path, lambda temp: fig.savefig(temp, dpi=120, format="png"))
+    finally:
+        plt.close(fig)
 
 
 def weakest(averages: dict[str, float]) -> list[tuple[str, float]]:
@@ -147,10 +175,10 @@ def write_mastery_summary(outcomes: Sequence[Outcome], table: dict[str, dict[str
             lines.append(f"- {o.learner} / {o.lesson}: {_notes(o)}")
     lines += ["", "![heat map](mastery.png)", ""]
     markdown = "\n".join(lines)
-    (out / "mastery.md").write_text(markdown)
+    _replace(out / "mastery.md", lambda temp: temp.write_text(markdown))
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line and not line.startswith("!["))
     page = "<!doctype html><meta charset='utf-8'><title>Mastery report</title>"
-    (out / "mastery.html").write_text(f"{page}{body}<img src='mastery.png' alt='heat map'>")
+    _replace(out / "mastery.html", lambda temp: temp.write_text(f"{page}{body}<img src='mastery.png' alt='heat map'>"))
 
 
 def write_reports(outcomes: Sequence[Outcome], out: Path) -> None:
