@@ -321,6 +321,40 @@ def test_learner_names_are_escaped_in_the_mastery_page_and_plain_in_the_heat_map
     assert (tmp_path / "mastery.png").stat().st_size > 0  # the name is drawn as text, not parsed as TeX
 
 
+# -- 5. learner HTML in feedback ------------------------------------------------------------------------
+
+
+def test_the_feedback_exporter_renders_learner_html_inert_and_the_report_card_as_designed():
+    """nbgrader's feedback template and exporter as GenerateFeedback sets them up, on a hand-made notebook."""
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config import Config
+
+    from autograder.course.nbgrader import configure
+    from autograder.learner.report_card import report_html
+
+    converter = GenerateFeedback(coursedir=None, config=configure(Config()))
+    exporter = converter.exporter_class(parent=converter, config=converter.config)
+    card = report_html(exercise_id="l01-settings-key", title="A settings key", standards=["key-namespace"],
+                       findings=[], passed=True)  # fmt: skip
+    code = nbformat.v4.new_code_cell("print('hi')")
+    code.outputs = [
+        nbformat.v4.new_output("display_data", {"text/html": f"<script>pwned(1)</script><b>bold</b>{card}"}),
+        nbformat.v4.new_output("display_data", {"application/javascript": "pwned(2)"}),
+        nbformat.v4.new_output("display_data", {"text/markdown": "*em* <img src=x onerror=pwned(3)>"}),
+    ]
+    markdown = nbformat.v4.new_markdown_cell(
+        "# Title\n\nkeys like `user:<id>:x`, **strong**\n\n<script>pwned(4)</script>"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[markdown, code])
+    resources = {"nbgrader": {"notebook": LESSON, "score": 1, "max_score": 1, "late_penalty": 0}}
+    page, _ = exporter.from_notebook_node(notebook, resources=resources)
+    assert "pwned" not in page and "onerror" not in page
+    for shown in ("<b>bold</b>", "<em>em</em>", "<code>user:&lt;id&gt;:x</code>", "<strong>strong</strong>", "<h1"):
+        assert shown in page, shown
+    assert re.search(r'<section [^>]*class="kata-report kata-pass"', page) and "<style>.kata-report{" in page
+    assert "&lt;section" not in page and "&lt;style" not in page
+
+
 # -- 6. reports are never stale or half-written ---------------------------------------------------------
 
 REPORTS = ("grades.csv", "standards.csv", "mastery.png", "mastery.md", "mastery.html")
