@@ -1,5 +1,8 @@
 """No submission breaks the batch: a hostile zip, name, identity, cell value, HTML output or process kill costs
 only its own row, and the rest of the class is graded and reported as if it were not there.
+
+Most cases run the collection and report steps alone (no nbgrader). One small class goes through the real
+pipeline once (``graded_class``): a learner's process kill, HTML in feedback and an identity collision.
 """
 
 import csv
@@ -11,7 +14,7 @@ import zipfile
 import nbformat
 import pytest
 from hostile.corpus import FULL, LESSON
-from support.notebooks import lesson_path, read, solution_path
+from support.notebooks import html_text, lesson_path, read, solution_path, squash
 
 from autograder.course import grading, reports, submissions
 from autograder.course.grading import grade_class
@@ -400,3 +403,122 @@ def test_a_report_is_replaced_whole_or_not_at_all(tmp_path):
         write_grades_csv(outcomes, tmp_path / "grades.csv")
     assert (tmp_path / "grades.csv").read_text() == "learner,lesson\nold,row\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.csv"], "no temp file is left behind"
+
+
+# -- 5, 7 and 3 through the real pipeline ----------------------------------------------------------------
+
+# Kills the grading worker: the nearest ancestor that is a multiprocessing process (today the kernel's parent;
+# found by walking up, so a wrapper process between them changes nothing).
+KILL_WORKER = """\
+import os
+pid = os.getpid()
+while pid > 1:
+    with open(f"/proc/{pid}/stat") as stat:
+        pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        if b"multiprocessing" in cmdline.read():
+            os.kill(pid, 9)
+            break
+"""
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+HOSTILE_HTML = f"""\
+import base64
+from IPython.display import HTML, Image, Javascript, Markdown, display
+display(HTML("<script>window.pwned = 'html'</script><b>bold survives</b>"))
+display(HTML("<img src=x onerror=\\"window.pwned = 'img'\\">"))
+display(Javascript("window.pwned = 'js'"))
+display(Markdown("<script>window.pwned = 'md'</script>*markdown survives*"))
+display(HTML('<a href="javascript:window.pwned=1">a link</a>'))
+display(HTML("<table><tr><th>head</th></tr><tr><td>cell survives</td></tr></table>"))
+display(Image(data=base64.b64decode("{PNG}")))
+print("plain text survives")
+"""
+HOSTILE_MARKDOWN = "<script>window.pwned = 'cell'</script><iframe src='javascript:window.pwned=2'></iframe>**kept**"
+
+
+def _with_cells(*cells, at_start=False):
+    nb = read(solution_path(LESSON))
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    where = first_code if at_start else first_code + 1
+    for n, cell in enumerate(cells):
+        cell.id = f"hostile-{n}"
+        nb.cells.insert(where + n, cell)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    notebooks = {
+        f"ada/{LESSON}/{LESSON}.ipynb": read(solution_path(LESSON)),  # the real ada
+        f"ada__{LESSON}.ipynb": read(lesson_path(LESSON)),  # someone else's untouched lesson, in ada's name
+        f"bob/{LESSON}/{LESSON}.ipynb": read(solution_path(LESSON)),
+        f"h-kill-worker/{LESSON}/{LESSON}.ipynb": _with_cells(nbformat.v4.new_code_cell(KILL_WORKER), at_start=True),
+        f"h-script/{LESSON}/{LESSON}.ipynb": _with_cells(
+            nbformat.v4.new_code_cell(HOSTILE_HTML), nbformat.v4.new_markdown_cell(HOSTILE_MARKDOWN)
+        ),
+    }
+    for relative, nb in notebooks.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / relative)
+    out = tmp_path_factory.mktemp("graded")
+    outcomes = grade_class(folder, out, jobs=2, progress=False, cell_timeout=15)
+    write_reports(outcomes, out)
+    return outcomes, out
+
+
+def _one(outcomes, learner):
+    [outcome] = [o for o in outcomes if o.learner == learner]
+    return outcome
+
+
+@graded
+def test_a_learner_who_kills_the_grading_process_costs_only_their_own_row(graded_class):
+    outcomes, out = graded_class
+    assert sorted(o.learner for o in outcomes) == ["ada", "ada", "bob", "h-kill-worker", "h-script"]
+    killer = _one(outcomes, "h-kill-worker")
+    assert not killer.graded and "SIGKILL" in killer.problem and "twice" in killer.problem, killer.problem
+    assert "alone" in killer.problem and "Remove that code" in killer.problem
+    for learner in ("bob", "h-script"):
+        assert _one(outcomes, learner).scores == {k: float(v) for k, v in FULL.items()}, learner
+    with (out / "grades.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(r["learner"] for r in rows) == ["ada", "ada", "bob", "h-kill-worker", "h-script"]
+
+
+@graded
+def test_both_colliding_copies_are_graded_and_noted(graded_class):
+    outcomes, out = graded_class
+    ada = sorted((o for o in outcomes if o.learner == "ada"), key=lambda o: sum(o.scores.values()))
+    assert [sum(o.scores.values()) for o in ada] == [0.0, float(sum(FULL.values()))]
+    for outcome in ada:
+        [note] = [n for n in outcome.notes if "2 notebooks were submitted as ada" in n]
+        assert f"ada/{LESSON}/{LESSON}.ipynb" in note and f"ada__{LESSON}.ipynb" in note, note
+    assert sorted(p.name for p in (out / "course" / "feedback").iterdir() if p.name.startswith("ada")) == [
+        "ada~1",
+        "ada~2",
+    ]
+    with (out / "standards.csv").open(newline="") as handle:
+        ada_mastery = [row for row in csv.DictReader(handle) if row["learner"] == "ada"]
+    assert len(ada_mastery) == 1 and {v for k, v in ada_mastery[0].items() if k != "learner" and v} == {"1.00"}
+
+
+@graded
+def test_feedback_never_runs_learner_html_and_still_shows_every_normal_output(graded_class):
+    _, out = graded_class
+    [page] = (out / "course" / "feedback" / "h-script" / LESSON).glob("*.html")
+    markup = page.read_text()
+    assert not re.search(r"<script[^>]*>[^<]*pwned", markup), "a learner's <script> is in the feedback"
+    assert not re.search(r"<[a-z][^>]*\sonerror\s*=", markup, re.I), "an event handler attribute is in the feedback"
+    assert not re.search(r"<[a-z]+\b[^>]*\b(href|src)\s*=\s*[\"']?\s*javascript:", markup, re.I), "a javascript: link"
+    assert "<iframe" not in markup
+    text = html_text(page)
+    for shown in ("bold survives", "markdown survives", "cell survives", "plain text survives", "kept"):
+        assert squash(shown) in text, shown
+    assert "<th>head</th>" in markup and re.search(r'<img [^>]*src="data:image/png;base64,', markup)
+    # The lesson's own report cards and their stylesheet render as markup, not as escaped text.
+    assert re.search(r'<section [^>]*class="kata-report kata-pass"', markup) and "&lt;section" not in markup
+    assert "<style>.kata-report{" in markup
+    assert squash("✅ Passed · A settings key") in text and "&lt;style" not in markup
+    [honest] = (out / "course" / "feedback" / "bob" / LESSON).glob("*.html")
+    assert squash("🎉 Nicely done: your code keeps key-namespace, key-readable.") in html_text(honest)
