@@ -86,6 +86,17 @@ def test_a_zip_that_unpacks_to_far_more_than_its_size_is_refused_whole(tmp_path)
     assert not (tmp_path / "out" / "inbox").exists(), "what was unpacked before the cap is removed"
 
 
+def test_refused_bombs_count_toward_the_whole_zip_cap(tmp_path):
+    """Each bomb is refused at the notebook cap, but what unpacking them read adds up: many bombs are one bomb."""
+    source = tmp_path / "class.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_honest_name(), SOLUTION)
+        for n in range(4):
+            _zeros_member(archive, f"m{n}/{LESSON}/{LESSON}.ipynb", 2 * submissions.MAX_NOTEBOOK_BYTES)
+    with pytest.raises(NotebookError, match="more than 64 MiB"):
+        submissions.gather(source, tmp_path / "inbox")
+
+
 def test_the_total_cap_is_counted_on_bytes_read(tmp_path, monkeypatch):
     monkeypatch.setattr(submissions, "MAX_ZIP_BYTES", len(SOLUTION) + 1000)
     source = _zip(tmp_path / "class.zip", [(_honest_name("ada"), SOLUTION), (_honest_name("bob"), SOLUTION)])

@@ -140,7 +140,11 @@ def unpack(source: Path, inbox: Path) -> tuple[Path, list[Submission]]:
 
 
 class _Refused(Exception):
-    """One zip entry is not unpacked; the message says why and what to do."""
+    """One zip entry is not unpacked; the message says why and what to do. ``read``: the bytes it unpacked."""
+
+    def __init__(self, why: str, read: int = 0):
+        super().__init__(why)
+        self.read = read
 
 
 class _ZipTooBig(Exception):
@@ -175,13 +179,16 @@ def _unpack_zip(source: Path, root: Path) -> list[Submission]:
                 total += _extract(archive, member, target, budget - total)
             except _Refused as why:
                 refused.append(_refused_row(name, f"zip entry not unpacked: {why}"))
+                total += why.read  # unpacking a refused entry's first bytes was work too: many bombs are one bomb
             except _ZipTooBig:
+                total = budget + 1
+            if total > budget:
                 raise NotebookError(
                     f"{source}: unpacks to more than {_mib(budget)} (the cap on a whole zip: {MAX_ZIP_RATIO} x its "
                     f"own size, at least {_mib(ZIP_RATIO_FLOOR)}, at most {_mib(MAX_ZIP_BYTES)}, counted while "
                     "unpacking); stopped there and nothing was graded. If the class really is this big, unzip it "
                     "yourself, look at what it holds, and grade the folder."
-                ) from None
+                )
         return refused
 
 
@@ -210,7 +217,8 @@ def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, bu
                 if size > MAX_NOTEBOOK_BYTES:
                     raise _Refused(
                         f"it unpacks to more than {_mib(MAX_NOTEBOOK_BYTES)} (the cap on one notebook, counted while "
-                        f"unpacking); a lesson notebook is far smaller. {CLEAR_OUTPUTS}"
+                        f"unpacking); a lesson notebook is far smaller. {CLEAR_OUTPUTS}",
+                        read=size,
                     )
                 if size > budget:
                     raise _ZipTooBig
