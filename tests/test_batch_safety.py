@@ -416,6 +416,35 @@ def test_a_report_is_replaced_whole_or_not_at_all(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.csv"], "no temp file is left behind"
 
 
+# -- 7. every per-submission failure is that submission's row ----------------------------------------------
+
+
+def test_an_unexpected_error_in_one_submission_is_its_row_and_the_others_are_graded(tmp_path, monkeypatch):
+    for learner in ("ada", "bob", "eve"):
+        (tmp_path / "class" / learner / LESSON).mkdir(parents=True)
+        (tmp_path / "class" / learner / LESSON / "x.ipynb").write_bytes(SOLUTION)
+    full = {k: float(v) for k, v in FULL.items()}
+    sent = []
+
+    def sanitize(sub):
+        if sub.learner == "eve":
+            raise RuntimeError("nbformat choked")
+
+    def scores_and_max(root, lesson, student):
+        if student == "bob":
+            raise LookupError("no such submission")
+        return full, full
+
+    monkeypatch.setattr(submissions.Submission, "sanitize", sanitize)
+    monkeypatch.setattr(grading, "_autograde", lambda root, gradable, *args: sent.extend(gradable) or {})
+    monkeypatch.setattr(grading.nbgrader, "scores_and_max", scores_and_max)
+    outcomes = {o.learner: o for o in grade_class(tmp_path / "class", tmp_path / "out", progress=False)}
+    assert [s.learner for s in sent] == ["ada", "bob"]
+    assert outcomes["ada"].scores == full
+    assert "could not be prepared for grading (RuntimeError: nbformat choked)" in outcomes["eve"].problem
+    assert "its scores could not be read from nbgrader's gradebook (LookupError" in outcomes["bob"].problem
+
+
 # -- 5, 7 and 3 through the real pipeline ----------------------------------------------------------------
 
 # Kills the grading worker: the nearest ancestor that is a multiprocessing process (today the kernel's parent;

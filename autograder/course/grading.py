@@ -9,6 +9,7 @@ outcome.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -78,7 +79,7 @@ def grade_class(
     submissions = gather(source, out / "inbox")
     for sub in submissions:
         if sub.gradable:
-            _guard(sub, "could not be prepared for grading", lambda s=sub: (s.sanitize(), s.scan_for_tampering()))
+            _guard(sub, "could not be prepared for grading", sub.sanitize, sub.scan_for_tampering)
     gradable = [s for s in submissions if s.gradable]
     failures: dict[tuple[str, str], str] = {}
     if gradable:
@@ -101,10 +102,11 @@ def grade_class(
     return outcomes
 
 
-def _guard(sub, what: str, step) -> None:
-    """Run one submission's step; whatever it raises becomes that submission's problem, not the batch's."""
+def _guard(sub, what: str, *steps) -> None:
+    """Run one submission's steps; whatever they raise becomes that submission's problem, not the batch's."""
     try:
-        step()
+        for step in steps:
+            step()
     except Exception as error:  # noqa: BLE001 - learner files can make any step raise anything
         sub.problem = f"{what} ({_cause(error)}); look at the file"
 
@@ -124,7 +126,7 @@ def _autograde(
     nbgrader.make_course(root, sorted({s.lesson for s in gradable}))
     failures: dict[tuple[str, str], str] = {}
     for sub in gradable:
-        _guard(sub, "could not be placed for nbgrader", lambda s=sub: s.place(root))
+        _guard(sub, "could not be placed for nbgrader", functools.partial(sub.place, root))
         if not sub.gradable:
             failures[(sub.student, sub.lesson)] = sub.problem
     tasks = {(s.student, s.lesson): (str(root), s.lesson, s.student, cell_timeout, feedback) for s in gradable
