@@ -67,11 +67,12 @@ def test_a_notebook_without_the_lessons_graded_cells_is_named(tmp_path):
     assert "holds none of the lesson's graded cells" in _problems(tmp_path)[("eve", LESSON)]
 
 
-def test_two_notebooks_for_one_lesson_are_one_row_not_a_silent_pick(tmp_path):
+def test_two_notebooks_for_one_lesson_are_both_graded_and_noted_not_a_silent_pick(tmp_path):
     _place(tmp_path, f"ada/{LESSON}/first.ipynb")
     _place(tmp_path, f"ada/{LESSON}/second.ipynb")
-    [sub] = collect(tmp_path)
-    assert not sub.gradable and sub.problem == "more than one notebook for this lesson"
+    first, second = collect(tmp_path)
+    assert first.gradable and second.gradable and (first.student, second.student) == ("ada~1", "ada~2")
+    assert all("2 notebooks were submitted as ada" in sub.notes[0] for sub in (first, second))
 
 
 def test_a_zip_is_unpacked_and_a_member_escaping_the_inbox_is_never_written(tmp_path):
@@ -79,10 +80,11 @@ def test_a_zip_is_unpacked_and_a_member_escaping_the_inbox_is_never_written(tmp_
     with zipfile.ZipFile(archive, "w") as z:
         z.write(lesson_path(LESSON), f"ada/{LESSON}/{LESSON}.ipynb")
         z.writestr("../escaped.ipynb", "{}")
-    inbox = unpack(archive, tmp_path / "out" / "inbox")
+    inbox, refused = unpack(archive, tmp_path / "out" / "inbox")
     assert (inbox / "ada" / LESSON / f"{LESSON}.ipynb").is_file()
     assert not (tmp_path / "out" / "escaped.ipynb").exists() and not (tmp_path / "escaped.ipynb").exists()
     assert [s.learner for s in collect(inbox)] == ["ada"]
+    assert [(s.learner, s.gradable) for s in refused] == [("../escaped.ipynb", False)]  # reported, never dropped
 
 
 def test_a_source_that_is_neither_folder_nor_zip_is_refused(tmp_path):

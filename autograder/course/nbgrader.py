@@ -51,6 +51,8 @@ def configure(
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
         "nbgrader.preprocessors.ClearHiddenTests",
     ]
+    # Learner HTML in feedback is made inert (no scripts, handlers or foreign styles); the kata's report cards stay.
+    c.GenerateFeedback.exporter_class = "autograder.course.safe_html.FeedbackExporter"
     return c
 
 

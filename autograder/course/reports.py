@@ -1,11 +1,18 @@
-"""What an instructor or team lead reads after grading: grades.csv, standards.csv and a mastery report."""
+"""What an instructor or team lead reads after grading: grades.csv, standards.csv and a mastery report.
+
+Each report is written whole or not at all (a temp file beside it, then renamed over it), and a grade run first
+removes the previous run's (:func:`remove_reports`): a report in the folder is always this run's, complete.
+Learner names and messages are untrusted: CSV cells never start a formula, HTML is escaped, the heat map draws
+names as plain text.
+"""
 
 from __future__ import annotations
 
 import csv
 import html
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..catalog.exercises import exercise_catalog
@@ -13,6 +20,43 @@ from ..catalog.standards import catalog
 from .outcome import Outcome
 
 WEAKEST_SHOWN = 3
+REPORTS = ("grades.csv", "standards.csv", "mastery.png", "mastery.md", "mastery.html")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+
+
+def remove_reports(out: Path) -> None:
+    """Remove the previous run's reports from ``out``, so a run that dies leaves none looking current."""
+    for name in REPORTS:
+        (out / name).unlink(missing_ok=True)
+        for temp in out.glob(f".{name}.*.tmp"):
+            temp.unlink(missing_ok=True)
+
+
+def _replace(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(temp)``: a temp file in the same folder, renamed over ``path`` once whole."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _cell(value) -> str:
+    """A CSV cell: numbers as numbers, text with a leading ' where a spreadsheet would read a formula."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _fmt(value)
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _write_csv(path: Path, rows: list[list]) -> None:
+    def write(temp: Path) -> None:
+        with temp.open("w", newline="") as handle:
+            csv.writer(handle).writerows([[_cell(value) for value in row] for row in rows])
+
+    _replace(path, write)
 
 
 def exercise_columns(outcomes: Sequence[Outcome]) -> list[str]:
@@ -22,29 +66,37 @@ def exercise_columns(outcomes: Sequence[Outcome]) -> list[str]:
 
 def write_grades_csv(outcomes: Sequence[Outcome], path: Path) -> None:
     columns = exercise_columns(outcomes)
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", "lesson", "status", "score", "max_score", *columns, "notes"])
-        for o in outcomes:
-            status = "graded" if o.graded else "error"
-            max_total = sum(o.max_scores.values()) if o.graded else ""
-            cells = [_fmt(o.scores[c]) if c in o.scores else "" for c in columns]
-            notes = "; ".join(o.notes) if o.graded else o.problem
-            writer.writerow([o.learner, o.lesson, status, _fmt(sum(o.scores.values())), _fmt(max_total), *cells, notes])
+    rows = [["learner", "lesson", "status", "score", "max_score", *columns, "notes"]]
+    for o in outcomes:
+        status = "graded" if o.graded else "error"
+        max_total = sum(o.max_scores.values()) if o.graded else ""
+        cells = [o.scores.get(c, "") for c in columns]
+        rows.append([o.learner, o.lesson, status, sum(o.scores.values()), max_total, *cells, _notes(o)])
+    _write_csv(path, rows)
+
+
+def _notes(o: Outcome) -> str:
+    return "; ".join(str(text) for text in (o.problem, *o.notes) if text)
 
 
 def _fmt(value) -> str:
-    return f"{value:g}" if isinstance(value, float | int) else str(value)
+    return f"{value + 0.0:g}" if isinstance(value, float | int) else str(value)  # + 0.0: -0.0 is written 0
 
 
 def mastery(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     """learner → standard → fraction of the points earned on exercises citing it (lessons submitted only).
 
-    A submission that could not be graded counts as zero for its lesson's standards.
+    A submission that could not be graded counts as zero for its lesson's standards. A lesson submitted more
+    than once (colliding files, noted on each row) counts once, by its best copy, until the instructor decides.
     """
+    best: dict[tuple[str, str], Outcome] = {}
+    for o in outcomes:
+        key = (o.learner, o.lesson)
+        if key not in best or _points(o) > _points(best[key]):
+            best[key] = o
     earned: dict[tuple[str, str], float] = {}
     possible: dict[tuple[str, str], float] = {}
-    for o in outcomes:
+    for o in best.values():
         for exercise in exercise_catalog().values():
             if exercise.lesson != o.lesson:
                 continue
@@ -59,6 +111,10 @@ def mastery(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     return dict(sorted(table.items()))
 
 
+def _points(o: Outcome) -> float:
+    return sum(o.scores.values()) if o.graded else -1.0
+
+
 def standard_averages(table: dict[str, dict[str, float]]) -> dict[str, float]:
     averages = {}
     for sid in catalog():
@@ -70,11 +126,10 @@ def standard_averages(table: dict[str, dict[str, float]]) -> dict[str, float]:
 
 def write_standards_csv(table: dict[str, dict[str, float]], path: Path) -> None:
     standards = list(catalog())
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", *standards])
-        for learner, row in table.items():
-            writer.writerow([learner, *[f"{row[s]:.2f}" if s in row else "" for s in standards]])
+    rows = [["learner", *standards]]
+    for learner, row in table.items():
+        rows.append([learner, *[f"{row[s] + 0.0:.2f}" if s in row else "" for s in standards]])
+    _write_csv(path, rows)
 
 
 def plot_heatmap(table: dict[str, dict[str, float]], path: Path) -> None:
@@ -89,12 +144,14 @@ def plot_heatmap(table: dict[str, dict[str, float]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(1.2 + 0.5 * len(standards), 1.2 + 0.32 * len(learners)))
     image = ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(standards)), standards, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(learners)), learners, fontsize=8)
+    ax.set_yticks(range(len(learners)), learners, fontsize=8, parse_math=False)  # a "$" in a name is text
     ax.set_title("Mastery per standard (share of points earned; blank = not submitted)", fontsize=9)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        _replace(path, lambda temp: fig.savefig(temp, dpi=120, format="png"))
+    finally:
+        plt.close(fig)
 
 
 def weakest(averages: dict[str, float]) -> list[tuple[str, float]]:
@@ -115,13 +172,13 @@ def write_mastery_summary(outcomes: Sequence[Outcome], table: dict[str, dict[str
     if problems:
         lines += ["", "## Submissions to look at", ""]
         for o in problems:
-            lines.append(f"- {o.learner} / {o.lesson}: {o.problem or '; '.join(o.notes)}")
+            lines.append(f"- {o.learner} / {o.lesson}: {_notes(o)}")
     lines += ["", "![heat map](mastery.png)", ""]
     markdown = "\n".join(lines)
-    (out / "mastery.md").write_text(markdown)
+    _replace(out / "mastery.md", lambda temp: temp.write_text(markdown))
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line and not line.startswith("!["))
     page = "<!doctype html><meta charset='utf-8'><title>Mastery report</title>"
-    (out / "mastery.html").write_text(f"{page}{body}<img src='mastery.png' alt='heat map'>")
+    _replace(out / "mastery.html", lambda temp: temp.write_text(f"{page}{body}<img src='mastery.png' alt='heat map'>"))
 
 
 def write_reports(outcomes: Sequence[Outcome], out: Path) -> None:

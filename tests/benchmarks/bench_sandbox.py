@@ -60,8 +60,8 @@ def main() -> None:
     workers = {
         mode: context.Process(target=_worker, args=(str(root), mode == "sandboxed", *queues[mode])) for mode in MODES
     }
-    for worker in workers.values():
-        worker.start()
+    for process in workers.values():
+        process.start()
     times: dict[tuple[str, str], list[float]] = {}
     for lesson in args.lessons:
         for index in range(args.per_lesson):
