@@ -16,6 +16,7 @@ looks, graded, and turned into an ``Outcome``.
 from __future__ import annotations
 
 import errno
+import functools
 import re
 import shutil
 import zipfile
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import layout
 from ..catalog.exercises import exercise_catalog
 from ..harness.tamper import tampering_in_source
 from ..layout import lesson_ids
@@ -89,7 +91,7 @@ class Submission:
             if meta.get("grade"):
                 if problems:  # patching the grader taints every check that runs after it
                     self.tainted[meta.get("grade_id", "")] = list(problems)
-            elif cell.cell_type == "code" and not meta.get("locked"):
+            elif cell.cell_type == "code" and not _restored_by_nbgrader(self.lesson, meta):
                 problems += tampering_in_source(cell.source)
         if self.tainted:
             first = next(iter(self.tainted.values()))[0]
@@ -120,6 +122,20 @@ def gather(source: Path, inbox: Path) -> list[Submission]:
     """Every submission in ``source`` (a folder, or a zip unpacked into ``inbox``), refused zip entries included."""
     folder, refused = unpack(source, inbox)
     return sorted(collect(folder) + refused, key=_order)
+
+
+def _restored_by_nbgrader(lesson: str, meta: dict) -> bool:
+    """Whether nbgrader replaces this cell's source with the instructor's: a locked cell *of the release*.
+
+    A learner can mark any cell ``locked``; nbgrader keeps one whose grade_id is not in the gradebook, and runs it.
+    """
+    return bool(meta.get("locked")) and meta.get("grade_id") in _release_locked_ids(lesson)
+
+
+@functools.cache
+def _release_locked_ids(lesson: str) -> frozenset[str]:
+    nb = read_notebook(layout.notebook_path(layout.RELEASE, lesson))
+    return frozenset(_nbgrader_meta(c).get("grade_id") for c in nb.cells if _nbgrader_meta(c).get("locked"))
 
 
 def unpack(source: Path, inbox: Path) -> tuple[Path, list[Submission]]:

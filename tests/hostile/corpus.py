@@ -124,6 +124,14 @@ def _fake_exercise_class(nb):
     nb.cells.insert(nb.cells.index(cell_by_id(nb, "l01-tenant-keys-answer")) + 1, fake)
 
 
+def _fake_exercise_claiming_locked(nb):
+    _fake_exercise_class(nb)
+    # nbgrader metadata saying "an instructor's locked cell": nbgrader keeps it (its grade_id is in no gradebook).
+    next(c for c in nb.cells if c.get("id") == "sneaky").metadata["nbgrader"] = {
+        "locked": True, "grade": False, "solution": False, "grade_id": "setup-helpers", "schema_version": 3,
+    }  # fmt: skip
+
+
 CASES = [
     Case("h-infinite-loop", "an infinite loop in an answer", _answer("l01-settings-key", (
         "def settings_key(user_id):\n    while True:\n        pass\n")), {"l01-settings-key": 0}),
@@ -155,6 +163,9 @@ CASES = [
         {k: 0 for k in FULL}, note="patches"),
     Case("h-fake-exercise", "a cell that replaces the Exercise harness", _edit(_fake_exercise_class),
          {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0}, note="rebinds `Exercise`"),
+    Case("h-claims-locked", "the harness-replacing cell marked as a locked instructor cell",
+         _edit(_fake_exercise_claiming_locked), {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0},
+         note="rebinds `Exercise`"),
     Case("h-stderr", "output written to stderr", _answer("l01-settings-key", (
         "import sys\n\ndef settings_key(user_id):\n    print('debugging', user_id, file=sys.stderr)\n"
         "    return f'user:{user_id}:settings'\n"))),
