@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## mutation: mutation-test the grading core (checks, tamper) against its unit tests; prints the score and survivors
+## mutation: mutation-test the grading core (checks, tamper, feedback scrub) against its unit tests; prints the score and survivors
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'mutmut==3.8.1'
 	$(BIN)/python tests/mutation/score.py

@@ -75,6 +75,13 @@ class Submission:
                 grade_id = None
             if meta is not None and not grade_id:
                 del cell.metadata["nbgrader"]  # half-stripped nbgrader metadata: treat as an ordinary cell
+            elif grade_id and grade_id not in _release_meta(self.lesson):
+                # nbgrader metadata for a cell the lesson does not have (nbgrader's autograde fails on one): the
+                # learner's own cell, run and scanned as such, whatever it claims to be.
+                del cell.metadata["nbgrader"]
+                self.notes.append(f"a cell claimed to be nbgrader cell {printable(grade_id)!r}, which the lesson "
+                                  "does not have: graded as the learner's own code")  # fmt: skip
+                grade_id = None
             if grade_id and grade_id in seen:
                 self.notes.append(f"removed a duplicate of graded cell {grade_id} (only the first copy counts)")
                 continue
@@ -129,13 +136,16 @@ def _restored_by_nbgrader(lesson: str, meta: dict) -> bool:
 
     A learner can mark any cell ``locked``; nbgrader keeps one whose grade_id is not in the gradebook, and runs it.
     """
-    return bool(meta.get("locked")) and meta.get("grade_id") in _release_locked_ids(lesson)
+    return bool(meta.get("locked")) and bool(_release_meta(lesson).get(meta.get("grade_id"), {}).get("locked"))
 
 
 @functools.cache
-def _release_locked_ids(lesson: str) -> frozenset[str]:
+def _release_meta(lesson: str) -> dict[str, dict]:
+    """grade_id → nbgrader metadata of every nbgrader cell in the lesson's release."""
     nb = read_notebook(layout.notebook_path(layout.RELEASE, lesson))
-    return frozenset(_nbgrader_meta(c).get("grade_id") for c in nb.cells if _nbgrader_meta(c).get("locked"))
+    return {
+        _nbgrader_meta(c)["grade_id"]: dict(_nbgrader_meta(c)) for c in nb.cells if _nbgrader_meta(c).get("grade_id")
+    }
 
 
 def unpack(source: Path, inbox: Path) -> tuple[Path, list[Submission]]:

@@ -132,6 +132,13 @@ def _fake_exercise_claiming_locked(nb):
     }  # fmt: skip
 
 
+def _print_history(nb):
+    # After every check cell has run (hidden tests included), print what IPython remembers of the cells.
+    leak = nbformat.v4.new_code_cell("print(In)\nprint('\\n'.join(_ih))\nget_ipython().run_line_magic('history', '')")
+    leak.id = "history-leak"
+    nb.cells.append(leak)
+
+
 CASES = [
     Case("h-infinite-loop", "an infinite loop in an answer", _answer("l01-settings-key", (
         "def settings_key(user_id):\n    while True:\n        pass\n")), {"l01-settings-key": 0}),
@@ -163,6 +170,8 @@ CASES = [
         {k: 0 for k in FULL}, note="patches"),
     Case("h-fake-exercise", "a cell that replaces the Exercise harness", _edit(_fake_exercise_class),
          {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0}, note="rebinds `Exercise`"),
+    Case("h-prints-history", "a last cell that prints IPython's input history (hidden tests included)",
+         _edit(_print_history)),
     Case("h-claims-locked", "the harness-replacing cell marked as a locked instructor cell",
          _edit(_fake_exercise_claiming_locked), {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0},
          note="rebinds `Exercise`"),
