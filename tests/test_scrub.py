@@ -56,3 +56,92 @@ def test_errors_are_scrubbed_and_images_untouched(hidden):
     )
     assert scrub.scrub_notebook(nb, hidden) == 2
     assert nb.cells[0].outputs[1]["data"]["image/png"] == SECRET
+
+
+@pytest.mark.parametrize(
+    "shown_as",
+    [
+        lambda s: s,
+        lambda s: __import__("html").escape(s),
+        lambda s: __import__("html").escape(s, quote=False),
+        lambda s: s.replace("\\", "\\\\").replace("'", "\\'"),
+        lambda s: s.replace("\\", "\\\\").replace('"', '\\"'),
+    ],
+    ids=["plain", "html", "html-no-quotes", "repr-single", "repr-double"],
+)
+def test_every_escaped_form_of_a_hidden_line_is_found(tmp_path, shown_as):
+    secret = """assert f(r"a\\b") == 'x' and g("<y>") & 1"""  # quotes, a backslash and HTML specials
+    source, release = tmp_path / "s.ipynb", tmp_path / "r.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{HIDDEN_BEGIN}\n{secret}\n{HIDDEN_END}")]),
+                   source)  # fmt: skip
+    nbformat.write(nbformat.v4.new_notebook(cells=[]), release)
+    nb = _nb(_stream(f"x {shown_as(secret)} y"))
+    assert scrub.scrub_notebook(nb, scrub.hidden_lines(source, release)) == 1
+    assert nb.cells[0].outputs[0]["text"] == scrub.REMOVED
+
+
+def test_list_valued_outputs_stay_lists_of_lines(hidden):
+    data = {"text/plain": ["keep\n", f"{SECRET}\n", "keep too"], "application/json": {"a": SECRET}}
+    nb = _nb({"output_type": "display_data", "metadata": {}, "data": data})
+    assert scrub.scrub_notebook(nb, hidden) == 1
+    data = nb.cells[0].outputs[0]["data"]
+    assert data["text/plain"] == ["keep\n", f"{scrub.REMOVED}\n", "keep too"]
+    assert data["application/json"] == {"a": SECRET}  # structured data is left as it is
+
+
+def test_every_traceback_frame_and_the_error_value_are_scrubbed_and_counted(hidden):
+    nb = _nb({"output_type": "error", "ename": "E", "evalue": f"no\n{SECRET}",
+              "traceback": [f"{SECRET}\nok", "plain frame", f"a\n{SECRET}"]})  # fmt: skip
+    assert scrub.scrub_notebook(nb, hidden) == 3
+    error = nb.cells[0].outputs[0]
+    assert error["evalue"] == f"no\n{scrub.REMOVED}"
+    assert error["traceback"] == [f"{scrub.REMOVED}\nok", "plain frame", f"a\n{scrub.REMOVED}"]
+
+
+def test_hidden_lines_are_only_those_between_the_markers_and_long_enough(tmp_path):
+    source, release = tmp_path / "s.ipynb", tmp_path / "r.ipynb"
+    check = f"visible_line_outside()\n{HIDDEN_BEGIN}\n   {SECRET}   \nshort()\n{HIDDEN_END}\nafter_the_block_ends()\n"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(check)]), source)
+    nbformat.write(nbformat.v4.new_notebook(cells=[]), release)
+    lines = scrub.hidden_lines(source, release)
+    assert SECRET in lines and "short()" not in lines
+    assert not any("visible_line_outside" in h or "after_the_block_ends" in h for h in lines)
+    assert len(SECRET) >= scrub.MIN_LENGTH > len("short()")
+
+
+def test_scrub_autograded_rewrites_only_the_notebooks_that_held_hidden_lines(tmp_path):
+    from autograder import layout
+
+    lesson = "01-key-design"
+    check = f"{HIDDEN_BEGIN}\n{SECRET}\n{HIDDEN_END}"
+    for folder, cells in ((layout.SOURCE, [nbformat.v4.new_code_cell(check)]), (layout.RELEASE, [])):
+        path = layout.notebook_path(folder, lesson, tmp_path)
+        path.parent.mkdir(parents=True)
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    graded = tmp_path / "autograded"
+    for student, printed in (("leaky", SECRET), ("quiet", "nothing hidden here")):
+        (graded / student / lesson).mkdir(parents=True)
+        nbformat.write(_nb(_stream(printed)), graded / student / lesson / f"{lesson}.ipynb")
+    nbformat.write(_nb(_stream(f"{SECRET}\n{SECRET}")), graded / "leaky" / lesson / "a-second-notebook.ipynb")
+    quiet = graded / "quiet" / lesson / f"{lesson}.ipynb"
+    before = quiet.read_bytes()
+    assert scrub.scrub_autograded(tmp_path, lesson, "leaky") == 3
+    assert scrub.scrub_autograded(tmp_path, lesson, "quiet") == 0
+    leaky = nbformat.read(graded / "leaky" / lesson / f"{lesson}.ipynb", as_version=4)
+    assert leaky.cells[0].outputs[0]["text"] == scrub.REMOVED
+    assert quiet.read_bytes() == before
+
+
+def test_every_removed_line_is_counted_across_lines_outputs_cells_and_notebooks(hidden, tmp_path):
+    error = {"output_type": "error", "ename": "E", "evalue": SECRET, "traceback": [SECRET, SECRET]}
+    nb = _nb(_stream(f"{SECRET}\nok\n{SECRET}\n"), error, _stream(SECRET))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("a markdown cell has no outputs"))
+    nb.cells.append(_nb(_stream(SECRET)).cells[0])
+    assert scrub.scrub_notebook(nb, hidden) == 7
+
+
+def test_an_error_without_value_or_traceback_is_left_as_it_is(hidden):
+    nb = _nb({"output_type": "error", "ename": "E", "evalue": "", "traceback": []})
+    del nb.cells[0].outputs[0]["evalue"], nb.cells[0].outputs[0]["traceback"]
+    assert scrub.scrub_notebook(nb, hidden) == 0
+    assert nb.cells[0].outputs[0]["evalue"] == "" and nb.cells[0].outputs[0]["traceback"] == []

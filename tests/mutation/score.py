@@ -19,6 +19,7 @@ TARGET = 90.0  # percent of mutants killed
 
 # Mutants that survive on purpose: name prefix → why no test should kill them.
 SURVIVOR_REASONS: dict[str, str] = {
+    "autograder.course.scrub.x__variants__mutmut_10": "html.escape's quote=None is falsy, as quote=False: equivalent",
     "autograder.checks.commands.x_removed_by__mutmut_48": "`<` vs `<=` against the clock: a timestamp equal "
     "to now to the microsecond is not observable",
     "autograder.checks.key_design.x__lab_db__mutmut_14": "a fakeredis backend has db 0: `backend.db` is 0 either way",
