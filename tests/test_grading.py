@@ -15,6 +15,7 @@ import pytest
 from hostile.corpus import CASES, FULL, HONEST, LESSON, build
 from support.notebooks import hidden_test_lines, html_text, solution_path
 
+from autograder.course import output_caps
 from autograder.course.grading import grade_class
 from autograder.course.reports import write_reports
 
@@ -88,6 +89,14 @@ def test_an_infinite_loop_costs_one_cell_timeout_and_the_rest_still_runs(corpus_
     later_code = [c for c in cells[check + 1 :] if c.cell_type == "code" and c.source.strip()]
     assert later_code and all(c.get("execution_count") for c in later_code), "the cells after the loop ran"
     assert errors
+
+
+@corpus
+def test_a_huge_output_is_capped_before_feedback_copies_it(corpus_run):
+    _, out, _ = corpus_run
+    [page] = (out / "course" / "feedback" / "h-huge-output" / LESSON).glob("*.html")
+    assert page.stat().st_size < output_caps.PER_NOTEBOOK + 1_000_000  # + the page's own stylesheets
+    assert "more characters]" in page.read_text()
 
 
 @corpus

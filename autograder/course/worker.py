@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 from ..labkit import GRADING_ENV
-from . import nbgrader, sandbox, scrub
+from . import nbgrader, output_caps, sandbox, scrub
 
 DEAD_KERNEL = (
     "its kernel died before the notebook finished: it ran out of its time budget or memory, or stopped itself; "
@@ -74,6 +74,7 @@ def grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int, fee
     try:
         nbgrader.autograde(Path(root), lesson, learner, cell_timeout, _ipc_dir)
         scrub.scrub_autograded(Path(root), lesson, learner)  # before feedback copies the outputs
+        output_caps.cap_autograded(Path(root), lesson, learner)
         if feedback:
             nbgrader.generate_feedback(Path(root), lesson, learner)
         return learner, lesson, ""
