@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -73,7 +75,16 @@ def execute(
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on stderr
     )
     env = {key: value for key, value in os.environ.items() if key != GRADING_ENV}
-    client.execute(env=env if full_demos else {**env, GRADING_ENV: "1"})
+    # The kernel process's own stderr (not the learner's: cell output travels over ZeroMQ) is shown only when the
+    # run fails; at a clean exit it holds at most libzmq's shutdown noise ("Assertion failed: pfd.revents & POLLIN"
+    # was seen once from a kernel that had already answered every cell).
+    with tempfile.TemporaryFile(mode="w+") as kernel_stderr:
+        try:
+            client.execute(env=env if full_demos else {**env, GRADING_ENV: "1"}, stderr=kernel_stderr)
+        except BaseException:
+            kernel_stderr.seek(0)
+            sys.stderr.write(kernel_stderr.read())
+            raise
     return nb
 
 
