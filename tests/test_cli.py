@@ -80,3 +80,34 @@ def test_audit_config_is_wired_into_the_cli():
     assert good.returncode == 0, good.stdout
     missing = run_cli("audit-config", "no/such/redis.conf")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+# A cell writing to the kernel process's real stderr, as libzmq's shutdown noise does: ipykernel forwards fd 2 to
+# the notebook and keeps a copy of the original. (It does neither under pytest: the run drops PYTEST_CURRENT_TEST.)
+RAW_STDERR = "import os, sys\nos.write(sys.stderr._original_stdstream_copy, b'{text}\\n')\n"
+
+
+def _check_outside_pytest(tmp_path, *sources):
+    import os
+
+    import nbformat
+    from support.notebooks import lesson_path
+
+    nb = nbformat.read(lesson_path(LESSON), as_version=4)
+    for index, source in enumerate(sources):
+        nb.cells.insert(1 + index, nbformat.v4.new_code_cell(source))
+    path = tmp_path / f"{LESSON}.ipynb"
+    nbformat.write(nb, path)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTEST_CURRENT_TEST", "REDIS_URL")}
+    command = [sys.executable, "-m", "autograder", "check", str(path)]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+def test_check_hides_the_kernel_process_stderr_when_the_run_completes(tmp_path):
+    result = _check_outside_pytest(tmp_path, RAW_STDERR.format(text="kernel noise"))
+    assert "FAIL  l00-remember-greeting" in result.stdout and result.stderr == "", result.stderr
+
+
+def test_check_shows_the_kernel_process_stderr_when_the_kernel_dies(tmp_path):
+    result = _check_outside_pytest(tmp_path, RAW_STDERR.format(text="dying words") + "os._exit(3)\n")
+    assert result.returncode != 0 and "dying words" in result.stderr
