@@ -124,7 +124,7 @@ def _autograde(
     # threads of this process (tqdm's) are copied into them.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["autograder.course.nbgrader", "nbgrader.apps", "nbgrader.converters"])
-    initargs = (str(root), full_demos, budget)
+    initargs = (full_demos, budget)
     broken = []
     with tqdm(total=len(tasks), desc="grading", unit="nb", disable=not progress) as bar:
         with ProcessPoolExecutor(

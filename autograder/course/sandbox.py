@@ -1,8 +1,8 @@
 """Every grading kernel in a bubblewrap sandbox: the learner's code sees only what it needs to run.
 
 nbgrader starts kernels from a kernelspec; while grading, the ``python3`` kernelspec (see :func:`install_kernelspec`)
-runs ``python -m autograder.course.sandbox CONNECTION_FILE`` instead of ipykernel. That launcher, outside the
-sandbox, execs ``bwrap`` with:
+runs ``python -m autograder.course.sandbox BUDGET IPC_DIR CONNECTION_FILE`` instead of ipykernel. That launcher,
+outside the sandbox, execs ``bwrap`` with:
 
 - no network (a network namespace of its own, loopback only: a throwaway redis-server still works inside);
 - a cleared environment (no instructor secret, no ``REDIS_URL``: the kernel's Redis is its own);

@@ -31,7 +31,7 @@ _ipc_dir: Path | None = None  # a sandboxing worker's folder for its kernels' co
 _deadline_seconds: int | None = None
 
 
-def setup_worker(root: str, full_demos: bool, budget: int | None) -> None:
+def setup_worker(full_demos: bool, budget: int | None) -> None:
     """Each grading worker: quiet logs, kernels told they are graded (ungraded demos run reduced), and sandboxed
     with ``budget`` seconds per notebook (None: unsandboxed)."""
     import logging

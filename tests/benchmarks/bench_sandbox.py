@@ -29,7 +29,7 @@ MODES = ("unsandboxed", "sandboxed")
 
 def _worker(root: str, sandboxed: bool, jobs, results) -> None:
     """One grading worker: the same setup as ``grade``'s, then autograde each (learner, lesson) it is sent."""
-    worker.setup_worker(root, False, sandbox.NOTEBOOK_BUDGET if sandboxed else None)
+    worker.setup_worker(False, sandbox.NOTEBOOK_BUDGET if sandboxed else None)
     while (job := jobs.get()) is not None:
         learner, lesson = job
         started = time.perf_counter()
