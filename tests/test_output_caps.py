@@ -51,15 +51,3 @@ def test_past_the_notebook_cap_every_further_output_is_a_note():
     kept = [o["text"] for c in nb.cells for o in c.outputs]
     assert kept[:2] == ["x" * 400, "y" * 400]
     assert all("more output than a notebook may keep" in t for t in kept[2:])
-
-
-def test_cap_autograded_rewrites_only_notebooks_it_changed(tmp_path, monkeypatch):
-    monkeypatch.setattr(output_caps, "PER_OUTPUT", 1000)
-    folder = tmp_path / "autograded" / "ada" / "01-key-design"
-    folder.mkdir(parents=True)
-    nbformat.write(_nb([_stream("q" * 5000)]), folder / "big.ipynb")
-    nbformat.write(_nb([_stream("small\n")]), folder / "small.ipynb")
-    before = (folder / "small.ipynb").read_bytes()
-    assert output_caps.cap_autograded(tmp_path, "01-key-design", "ada") == 1
-    assert "more characters]" in nbformat.read(folder / "big.ipynb", as_version=4).cells[0].outputs[0]["text"]
-    assert (folder / "small.ipynb").read_bytes() == before

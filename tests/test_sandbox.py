@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import socket
 import threading
@@ -90,19 +89,15 @@ def _grade(tmp_path_factory, sandboxed: bool, pick=None):
         cases = [c for c in escape_cases(targets, SLOW_CELLS, SLOW_SECONDS) if pick is None or c.learner in pick]
         build(folder, cases + HONEST)
         before = _hashes(folder)
-        saved = {k: os.environ.get(k) for k in (SECRET_NAME, "REDIS_URL")}
-        os.environ[SECRET_NAME], os.environ["REDIS_URL"] = secret, server.url
-        try:
-            started = time.monotonic()
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv(SECRET_NAME, secret)
+            env.setenv("REDIS_URL", server.url)
             outcomes = grade_class(
                 folder, out, jobs=2, progress=False, cell_timeout=CELL_TIMEOUT, sandboxed=sandboxed,
                 notebook_budget=BUDGET,
             )  # fmt: skip
             finished = time.monotonic()
             write_reports(outcomes, out)
-        finally:
-            for key, value in saved.items():
-                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
         redis_after = {"pwned": shared.get("pwned"), "sentinel": shared.get("instructor:sentinel")}
         shared.close()
     listener.close()
@@ -115,7 +110,6 @@ def _grade(tmp_path_factory, sandboxed: bool, pick=None):
         "listener": listener.received,
         "redis": redis_after,
         "finished": finished,
-        "elapsed": finished - started,
         "cases": cases,
     }
 

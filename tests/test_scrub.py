@@ -109,29 +109,6 @@ def test_hidden_lines_are_only_those_between_the_markers_and_long_enough(tmp_pat
     assert len(SECRET) >= scrub.MIN_LENGTH > len("short()")
 
 
-def test_scrub_autograded_rewrites_only_the_notebooks_that_held_hidden_lines(tmp_path):
-    from autograder import layout
-
-    lesson = "01-key-design"
-    check = f"{HIDDEN_BEGIN}\n{SECRET}\n{HIDDEN_END}"
-    for folder, cells in ((layout.SOURCE, [nbformat.v4.new_code_cell(check)]), (layout.RELEASE, [])):
-        path = layout.notebook_path(folder, lesson, tmp_path)
-        path.parent.mkdir(parents=True)
-        nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    graded = tmp_path / "autograded"
-    for student, printed in (("leaky", SECRET), ("quiet", "nothing hidden here")):
-        (graded / student / lesson).mkdir(parents=True)
-        nbformat.write(_nb(_stream(printed)), graded / student / lesson / f"{lesson}.ipynb")
-    nbformat.write(_nb(_stream(f"{SECRET}\n{SECRET}")), graded / "leaky" / lesson / "a-second-notebook.ipynb")
-    quiet = graded / "quiet" / lesson / f"{lesson}.ipynb"
-    before = quiet.read_bytes()
-    assert scrub.scrub_autograded(tmp_path, lesson, "leaky") == 3
-    assert scrub.scrub_autograded(tmp_path, lesson, "quiet") == 0
-    leaky = nbformat.read(graded / "leaky" / lesson / f"{lesson}.ipynb", as_version=4)
-    assert leaky.cells[0].outputs[0]["text"] == scrub.REMOVED
-    assert quiet.read_bytes() == before
-
-
 def test_every_removed_line_is_counted_across_lines_outputs_cells_and_notebooks(hidden, tmp_path):
     error = {"output_type": "error", "ename": "E", "evalue": SECRET, "traceback": [SECRET, SECRET]}
     nb = _nb(_stream(f"{SECRET}\nok\n{SECRET}\n"), error, _stream(SECRET))

@@ -9,7 +9,6 @@ Scores are already in the gradebook: only what the learner and the instructor re
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 
@@ -52,16 +51,4 @@ def cap_notebook(nb, per_output: int | None = None, per_notebook: int | None = N
                 continue
             changed += 1
             total += _size(outputs[index])
-    return changed
-
-
-def cap_autograded(root: Path, lesson: str, student: str) -> int:
-    """Cap the autograded notebooks of one submission (before its feedback is made); outputs changed."""
-    changed = 0
-    for path in (root / "autograded" / student / lesson).glob("*.ipynb"):
-        nb = nbformat.read(path, as_version=4)
-        count = cap_notebook(nb)
-        if count:
-            nbformat.write(nb, path)
-        changed += count
     return changed

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 
-from .. import layout
 from ..notebooks import HIDDEN_BEGIN, HIDDEN_END
 
 MIN_LENGTH = 12  # shorter lines (`else:`, `assert ok`) are not worth hiding and would match ordinary output
@@ -93,18 +92,3 @@ def _scrub_traceback(frames: list[str], hidden) -> tuple[list[str], int]:
         kept.append(text)
         removed += n
     return kept, removed
-
-
-def scrub_autograded(root: Path, lesson: str, student: str) -> int:
-    """Scrub the autograded notebook of one submission (before its feedback is made); lines removed."""
-    hidden = hidden_lines(
-        layout.notebook_path(layout.SOURCE, lesson, root), layout.notebook_path(layout.RELEASE, lesson, root)
-    )
-    removed = 0
-    for path in (root / "autograded" / student / lesson).glob("*.ipynb"):
-        nb = nbformat.read(path, as_version=4)
-        count = scrub_notebook(nb, hidden)
-        if count:
-            nbformat.write(nb, path)
-        removed += count
-    return removed

@@ -17,6 +17,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+import nbformat
+
+from .. import layout
 from ..labkit import GRADING_ENV
 from . import nbgrader, output_caps, sandbox, scrub
 
@@ -73,8 +76,7 @@ def grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int, fee
     watchdog = _watchdog()
     try:
         nbgrader.autograde(Path(root), lesson, learner, cell_timeout, _ipc_dir)
-        scrub.scrub_autograded(Path(root), lesson, learner)  # before feedback copies the outputs
-        output_caps.cap_autograded(Path(root), lesson, learner)
+        prepare_for_feedback(Path(root), lesson, learner)
         if feedback:
             nbgrader.generate_feedback(Path(root), lesson, learner)
         return learner, lesson, ""
@@ -87,6 +89,21 @@ def grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int, fee
         if watchdog:
             watchdog.cancel()
         _close_kernel_contexts()
+
+
+def prepare_for_feedback(root: Path, lesson: str, student: str) -> tuple[int, int]:
+    """Before feedback copies a submission's outputs: hidden test lines out (``scrub``), sizes capped
+    (``output_caps``), one read and at most one write per notebook. (Lines scrubbed, outputs capped.)"""
+    source, release = (layout.notebook_path(folder, lesson, root) for folder in (layout.SOURCE, layout.RELEASE))
+    hidden = scrub.hidden_lines(source, release)
+    scrubbed = capped = 0
+    for path in (root / "autograded" / student / lesson).glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        lines, outputs = scrub.scrub_notebook(nb, hidden), output_caps.cap_notebook(nb)
+        if lines or outputs:
+            nbformat.write(nb, path)
+        scrubbed, capped = scrubbed + lines, capped + outputs
+    return scrubbed, capped
 
 
 def _watchdog() -> threading.Timer | None:

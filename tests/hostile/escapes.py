@@ -13,7 +13,7 @@ from pathlib import Path
 
 from support.notebooks import cell_by_id
 
-from hostile.corpus import LESSON, Case, _edit, _save, _solution
+from hostile.corpus import LESSON, Case, _answer, _edit, _save, _solution
 
 MARKER = "kata-escape-marker"  # in the command line of every process an attack leaves behind
 
@@ -184,7 +184,7 @@ def escape_cases(t: Targets, slow_cells: int, slow_seconds: int) -> list[Case]:
     vandal = VANDAL.format(class_folder=t.class_folder, out=t.out)
     return [
         Case("x-steals-solution", "runs the reference answer read from solutions/ or the course's source/",
-             _edit(lambda nb: setattr(cell_by_id(nb, "l01-settings-key-answer"), "source", steal)),
+             _answer("l01-settings-key", steal),
              {"l01-settings-key": 0}),
         Case("x-prints-env", "prints the kernel's environment (the instructor's secrets)",
              _append("l01-settings-key", PRINT_ENV)),
