@@ -27,6 +27,14 @@ NO_SOLUTIONS = "not here: this installation has no solutions/"
 OLDER_CHECK = "not here: this notebook's check cell is from an older release of the lesson"
 
 
+def kata_pending(why: str = NO_SOLUTIONS) -> str:
+    """What a learner is told when a kata answer has the right form but its key is not in this notebook."""
+    return (
+        f"Your answer has the right form; it is compared with the answer key when your work is graded ({why}). "
+        "The key is not part of the workbook you were given."
+    )
+
+
 def hidden_pending(count: int, why: str = NO_SOLUTIONS) -> str:
     """What a learner is told when the visible checks pass but the hidden cases cannot run in this notebook."""
     cases = "case runs" if count == 1 else "cases run"

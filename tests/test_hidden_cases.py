@@ -83,3 +83,49 @@ def test_without_solutions_the_card_says_more_cases_run_at_grading(lesson_00, tm
     assert entry["passed"] is False and entry["visible_only"] is True and "first_passed" not in entry
     status = progress.statuses(workspace, "00-welcome")["00-welcome"][0]
     assert status.label == "visible checks passed" and not status.done
+
+
+KATA_RIGHT = (
+    'def kata_violations():\n    return ["key-no-numbered-db", "key-namespace", "key-readable", "client-pool-reuse"]'
+)
+KATA_MISSES_ONE = 'def kata_violations():\n    return {"key-no-numbered-db", "key-namespace", "key-readable"}'
+
+
+@pytest.fixture
+def lesson_01_kata(tmp_path, no_redis_url):
+    """Runs lesson 01's setup, a kata answer and the released kata check; returns the run (kernel per test)."""
+    nb = read(lesson_path("01-key-design"))
+    kernels = []
+
+    def run(answer, without_solutions_in=None):
+        kernel = LiveKernel(cwd=str(tmp_path))
+        kernels.append(kernel)
+        if without_solutions_in is not None:
+            where = repr(str(without_solutions_in))
+            assert (
+                kernel.run(f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({where})").error
+                is None
+            )
+        assert kernel.run(cell_by_id(nb, "setup").source).error is None
+        assert kernel.run(answer).error is None
+        return kernel.run(cell_by_id(nb, "l01-kata").source)
+
+    yield run
+    for kernel in kernels:
+        kernel.close()
+
+
+def test_a_kata_is_graded_locally_against_the_key_in_solutions(lesson_01_kata):
+    right, short = lesson_01_kata(KATA_RIGHT), lesson_01_kata(KATA_MISSES_ONE)
+    assert right.error is None and "✅ PASS" in right.stdout, right.stdout
+    assert short.error and short.error[0] == "ExerciseFailed", short.stdout
+    assert "3 of 4 spotted so far" in short.stdout and "How often is a new client" in short.stdout
+
+
+def test_without_solutions_a_kata_is_well_formed_but_not_passed_the_key_is_not_shipped(lesson_01_kata, tmp_path):
+    run = lesson_01_kata(KATA_MISSES_ONE, without_solutions_in=tmp_path / "no-repo")
+    assert run.error is None and "☑️ VISIBLE CHECKS PASS" in run.stdout and "✅ PASS" not in run.stdout
+    assert "compared with the answer key when your work is graded" in run.stdout, run.stdout
+    assert "spotted so far" not in run.stdout, "nothing about the key can be said without it"
+    wrong_form = lesson_01_kata('def kata_violations():\n    return "key-readable"', without_solutions_in=tmp_path)
+    assert wrong_form.error and "a set of standard ids" in wrong_form.stdout

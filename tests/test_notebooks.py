@@ -1,7 +1,7 @@
 """Notebooks are committed clean, with stable ids and nbgrader metadata, and lessons/ is generated."""
 
 import pytest
-from support.notebooks import LESSONS, SOLUTIONS, all_notebooks, graded_cells, nbgrader_meta, read
+from support.notebooks import LESSONS, ROOT, SOLUTIONS, all_notebooks, graded_cells, nbgrader_meta, read
 
 from autograder import layout
 from autograder.course.release import release_lessons
@@ -64,13 +64,21 @@ def test_lessons_equal_what_regeneration_from_solutions_produces():
     assert sorted(p.name for p in LESSONS.iterdir() if p.is_dir()) == layout.lesson_ids()
 
 
-def test_kata_answers_live_in_the_catalog_not_in_the_lessons():
-    from autograder.catalog.exercises import exercise_catalog
+def test_kata_keys_live_only_in_the_hidden_blocks_of_solutions():
+    """A kata's key (the violated ids and the nudges) is in its check's hidden block in solutions/ (what grading and
+    a self-paced clone run), and neither in the released lesson nor in the installed package's catalog."""
+    from autograder.authoring.build import content_lessons, read_lesson
+    from autograder.notebooks import hidden_block
 
-    katas = [e for e in exercise_catalog().values() if e.id.endswith("-kata")]
-    assert katas and all(e.answer for e in katas)
-    for exercise in katas:
-        text = (LESSONS / exercise.lesson / f"{exercise.lesson}.ipynb").read_text()
-        assert "violated=" not in text and "nudges=" not in text, exercise.id
-        for _, nudge in exercise.nudges:
-            assert nudge not in text, f"{exercise.id}: a nudge is visible in the lesson"
+    catalog_json = (ROOT / "autograder" / "catalog" / "exercises.json").read_text()
+    assert '"answer"' not in catalog_json and '"nudges"' not in catalog_json
+    katas = [(lesson, e) for lesson in content_lessons() for e in read_lesson(lesson).exercises if "answer" in e]
+    assert len(katas) >= 10
+    for lesson, kata in katas:
+        check = next(c for c in graded_cells(read(SOLUTIONS / lesson / f"{lesson}.ipynb")) if c.id == kata["id"])
+        block = hidden_block(check.source)
+        assert "ex.kata_key(" in block and all(f'"{sid}"' in block for sid in kata["answer"]), kata["id"]
+        released = (LESSONS / lesson / f"{lesson}.ipynb").read_text()
+        assert "kata_key" not in released, kata["id"]
+        for nudge in kata["nudges"].values():
+            assert nudge not in released and nudge not in catalog_json, f"{kata['id']}: a nudge is visible: {nudge}"

@@ -123,7 +123,8 @@ def sandboxed_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def unsandboxed_run(tmp_path_factory):
     _require_sandbox()
-    return _grade(tmp_path_factory, sandboxed=False, pick={"x-steals-solution", "x-prints-env", "x-phones-home"})
+    pick = {"x-steals-solution", "x-steals-kata-key", "x-prints-env", "x-phones-home"}
+    return _grade(tmp_path_factory, sandboxed=False, pick=pick)
 
 
 def _autograded(run, learner: str) -> str:
@@ -144,6 +145,8 @@ def test_unsandboxed_the_attacks_work_which_is_why_grading_is_sandboxed(unsandbo
     run = unsandboxed_run
     assert run["outcomes"]["x-steals-solution"].scores["l01-settings-key"] == FULL["l01-settings-key"]
     assert "STOLE THE SOLUTION" in _autograded(run, "x-steals-solution")
+    assert run["outcomes"]["x-steals-kata-key"].scores["l01-kata"] == FULL["l01-kata"]
+    assert "STOLE THE KATA KEY" in _autograded(run, "x-steals-kata-key")
     assert run["secret"] in _autograded(run, "x-prints-env")
     assert any(run["secret"].encode() in data for data in run["listener"])
 
@@ -166,7 +169,8 @@ def test_honest_classmates_get_the_marks_they_earned(case, sandboxed_run):
 
 
 @batch
-@pytest.mark.parametrize("learner", ["x-steals-solution", "x-prints-env", "x-phones-home", "x-vandal", "x-lingers",
+@pytest.mark.parametrize("learner", ["x-steals-solution", "x-steals-kata-key", "x-prints-env", "x-phones-home",
+                                     "x-vandal", "x-lingers",
                                      "x-kills-grader", "x-flushes-redis", "x-exhausts"])  # fmt: skip
 def test_each_attacker_scores_only_what_their_own_code_earns(learner, sandboxed_run):
     case = next(c for c in sandboxed_run["cases"] if c.learner == learner)
@@ -179,6 +183,7 @@ def test_each_attacker_scores_only_what_their_own_code_earns(learner, sandboxed_
 def test_the_reference_solution_is_out_of_reach(sandboxed_run):
     assert "STOLE THE SOLUTION" not in _autograded(sandboxed_run, "x-steals-solution")
     assert sandboxed_run["outcomes"]["x-steals-solution"].scores["l01-settings-key"] == 0
+    assert "STOLE THE KATA KEY" not in _autograded(sandboxed_run, "x-steals-kata-key")
 
 
 @batch

@@ -16,6 +16,7 @@ from .. import layout
 from ..notebooks import check_digest, committed_text, release_form
 from .answers import Answer, read_answers
 from .exercises_source import read_exercises
+from .kata_key import public_entry, with_kata_keys
 from .lesson_text import LessonSourceError, SourceCell, exercise_ids, hidden_case_count, read_cells, to_notebook
 
 CATALOG_JSON = Path("autograder") / "catalog" / "exercises.json"
@@ -65,12 +66,12 @@ def outputs(root: Path = layout.REPO_ROOT) -> dict[Path, str]:
     for lesson_id in content_lessons(root):
         lesson = read_lesson(lesson_id, root)
         points = {e["id"]: e["points"] for e in lesson.exercises}
-        nb = to_notebook(lesson.cells, points)
+        nb = to_notebook(with_kata_keys(lesson.cells, lesson.exercises, lesson.folder), points)
         files[Path(layout.SOURCE) / lesson_id / f"{lesson_id}.ipynb"] = committed_text(nb)
         checks = {c.id: c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
         catalog += [
             {
-                **e,
+                **public_entry(e),
                 "hidden_cases": hidden_case_count(checks[e["id"]]),
                 "check_digest": check_digest(release_form(checks[e["id"]])),
             }

@@ -26,9 +26,6 @@ class ExerciseInfo:
     audit_skip: tuple[str, ...] = ()  # cross-cutting standards this exercise's task does not ask for
     check_digest: str = ""  # fingerprint of the released check cell (which release a learner's copy holds)
     hidden_cases: int = 0  # statements in the check's hidden block: they run at grading (and locally with solutions/)
-    # A review kata's answer (the violated standard ids) and a nudge per id that never names it.
-    answer: frozenset[str] = frozenset()
-    nudges: tuple[tuple[str, str], ...] = ()
     candidates: tuple[str, ...] = ()  # a kata's closed list of ids to choose from (shown in its task)
 
     @property
@@ -52,13 +49,11 @@ def exercise_catalog() -> dict[str, ExerciseInfo]:
             hidden_cases=int(entry.get("hidden_cases", 0)),
             check_digest=entry.get("check_digest", ""),
             audit_skip=tuple(entry.get("audit_skip", ())),
-            answer=frozenset(entry.get("answer", ())),
-            nudges=tuple(sorted(entry.get("nudges", {}).items())),
             candidates=tuple(entry.get("candidates", ())),
         )
         if info.id in out:
             raise ValueError(f"the exercise catalog lists {info.id!r} twice")
-        for sid in (*info.standards, *info.answer, *dict(info.nudges), *info.audit_skip, *info.candidates):
+        for sid in (*info.standards, *info.audit_skip, *info.candidates):
             standard(sid)
         out[info.id] = info
     return out

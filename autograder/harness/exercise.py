@@ -10,7 +10,7 @@ Everything goes to stdout: nbgrader scores a cell that writes to stderr as 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import messages
@@ -26,6 +26,9 @@ class ExerciseFailed(AssertionError):
 
 
 class Exercise(Scorecard):
+    _spotted: set[str] | None = None  # a kata's answer, once its form is right
+    kata_pending = False  # a kata whose key has not been applied yet
+
     # -- running the learner's code -------------------------------------------------------------------
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call the learner's function; if it raises, report that and stop the test.
@@ -55,20 +58,19 @@ class Exercise(Scorecard):
                 self.findings.append(finding)
 
     def kata(self, spotted: Any) -> None:
-        """Grade a spot-the-violation answer: exactly the violated standard ids, no more, no fewer.
+        """A spot-the-violation answer's form: a collection of standard ids, each among the candidates.
 
-        The answer and the nudges live in the exercise catalog, not in the notebook, so the check cell does
-        not give them away; unspotted violations are reported by group only, with a nudge.
+        The answer key is not in the workbook: the check cell's hidden block passes it to :meth:`kata_key` (at
+        grading, or locally from ``solutions/``), so neither the lesson nor the installed package gives it away.
         """
-        violated, nudges = set(self.info.answer), dict(self.info.nudges)
-        if not violated:
-            raise ValueError(f"{self.info.id} has no kata answer in the exercise catalog")
-        if isinstance(spotted, str) or not all(isinstance(s, str) for s in spotted or ()):
+        self._spotted = None
+        items = None if isinstance(spotted, str | bytes) or not isinstance(spotted, Iterable) else list(spotted)
+        if items is None or not all(isinstance(s, str) for s in items):
             self.expect(
                 False, self.info.standards[0], expected="a set of standard ids, e.g. {'ttl-always'}", got=repr(spotted)
             )
             return
-        spotted = set(spotted)
+        spotted = {str.__str__(s) for s in items}  # plain str: a subclass could compare equal to any key
         known = set(self.info.candidates or catalog())
         unknown = sorted(spotted - known)
         where = "the candidates the task lists" if self.info.candidates else "the standards catalog"
@@ -81,7 +83,18 @@ class Exercise(Scorecard):
             if self.info.candidates
             else "The 16 ids are listed in autograder/catalog/standards.toml.",
         )
-        for extra in sorted((spotted & known) - violated):
+        self._spotted = spotted & known
+        self.kata_pending = True
+
+    def kata_key(self, violated: Iterable[str], nudges: dict[str, str]) -> None:
+        """Grade the spotted ids against the key: exactly the violated standard ids, no more, no fewer. Ids listed
+        but kept are named; missed ones are reported by count only, each with its nudge (which never names it)."""
+        self.kata_pending = False
+        violated = set(violated)
+        spotted = getattr(self, "_spotted", None)
+        if spotted is None:
+            return  # the answer's form was wrong: that finding stands alone
+        for extra in sorted(spotted - violated):
             self.expect(
                 False,
                 extra,
@@ -112,6 +125,8 @@ class Exercise(Scorecard):
         lines = [f"{head} · {self.info.title}  [{', '.join(self.info.standards)}]"]
         if self.complete:
             lines.append(f"🎉 Nicely done: your code keeps {', '.join(self.info.standards)}.")
+        elif self.passed and self.kata_pending:
+            lines.append("  " + messages.kata_pending(self.pending_reason))
         elif self.passed:
             lines.append("  " + messages.hidden_pending(self.hidden_pending, self.pending_reason))
         for finding in ranked(self.findings):

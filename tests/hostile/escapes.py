@@ -44,6 +44,27 @@ for _place in _places:
             print("STOLE THE SOLUTION from", _place)
 """
 
+# Replaces the kata answer: returns the key from wherever the grading machine keeps it (the catalog, the nbgrader
+# source notebooks through the package's own readers, any file on disk naming it).
+STEAL_KATA_KEY = """
+def kata_violations():
+    import json, pathlib, re
+    from autograder.catalog.exercises import exercise_info
+    from autograder.harness.hidden import hidden_source
+    info = exercise_info("l01-kata")
+    if getattr(info, "answer", None):
+        return set(info.answer)
+    block = hidden_source(info.lesson, info.id) or ""
+    for root in [pathlib.Path("/"), pathlib.Path.cwd(), *pathlib.Path.cwd().parents]:
+        for path in list(root.glob("*/source/{lesson}/*.ipynb")) + list(root.glob("solutions/{lesson}/*.ipynb")):
+            block += path.read_text()
+    found = re.search(r"kata_key\\(\\s*(\\[[^\\]]*\\])", block)
+    if found:
+        print("STOLE THE KATA KEY")
+        return set(json.loads(found.group(1).replace("'", '"')))
+    return set()
+"""
+
 PRINT_ENV = """
 import os
 print("ENV", dict(os.environ))
@@ -186,6 +207,9 @@ def escape_cases(t: Targets, slow_cells: int, slow_seconds: int) -> list[Case]:
         Case("x-steals-solution", "runs the reference answer read from solutions/ or the course's source/",
              _answer("l01-settings-key", steal),
              {"l01-settings-key": 0}),
+        Case("x-steals-kata-key", "answers the kata with the key read from the package or the course's files",
+             _answer("l01-kata", STEAL_KATA_KEY.format(lesson=LESSON)),
+             {"l01-kata": 0}),
         Case("x-prints-env", "prints the kernel's environment (the instructor's secrets)",
              _append("l01-settings-key", PRINT_ENV)),
         Case("x-phones-home", "sends the environment to a listener on the grading machine",
