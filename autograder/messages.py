@@ -6,8 +6,19 @@ STUB_GOT = "the stub still raises NotImplementedError"
 STUB_HINT = "Replace `raise NotImplementedError()` with your code, run that cell, then this one."
 TAMPER_EXPECTED = "the grader's checks and the redis client left as they were"
 TAMPER_HINT = "Restart the kernel, remove the code that patches them, and run the notebook again."
+SCAN_EXPECTED = "cells that answer the exercises, without reading or rewriting the running checks"
+SCAN_HINT = (
+    "Grading scores every check after such a cell 0. Delete the code (a scratch cell too), restart the kernel "
+    "and run the notebook again."
+)
 HINT_BUTTON_CELL = "(the cell below)"
 VISIBLE_PASS_HEAD = "☑️ VISIBLE CHECKS PASS"
+PASS_HEAD, NOT_YET_HEAD = "✅ PASS", "❌ NOT YET"
+VERDICT_HEADS = (PASS_HEAD, NOT_YET_HEAD, VISIBLE_PASS_HEAD)  # the first line every check cell's verdict prints
+NO_VERDICT = (
+    "❌ This check printed no verdict: a cell before it kept it from running as written (grading's scan of your "
+    "cells scores such a cell's later checks 0). Remove that cell, restart the kernel and run the notebook again."
+)
 
 
 def stub_expected(name: str) -> str:
@@ -21,6 +32,11 @@ def stuck(exercise_id: str) -> str:
 
 def tamper_got(changed: list[str]) -> str:
     return f"code in this notebook replaced {len(changed)} of them, e.g. {', '.join(changed[:3])}"
+
+
+def scan_got(problems: list[str]) -> str:
+    more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
+    return f"a cell this kernel ran {'; it '.join(problems[:2])}{more}"
 
 
 NO_SOLUTIONS = "not here: this installation has no solutions/"

@@ -41,6 +41,51 @@ def test_the_corpus_has_at_least_fifteen_hostile_cases():
     assert len({c.learner for c in CASES}) == len(CASES) >= 15
 
 
+BYPASSES = ("h-indirect-transformer", "h-clears-baseline", "h-reads-running-check")
+
+
+# Run before the setup cell, so that the tamper snapshot takes it as the grader's own: the checks as they were
+# before reflection.py (the run-time snapshot and the source scan of patches only).
+WITHOUT_REFLECTION = """\
+import autograder.harness.tamper as _tamper
+_tamper.tampering_in_history = lambda lesson: []
+"""
+
+
+@pytest.mark.parametrize("learner", BYPASSES)
+def test_without_the_reflection_scan_each_bypass_earns_full_marks_by_nbgraders_rule(learner, tmp_path, no_redis_url):
+    """The bypasses are real: with only the earlier layers, nbgrader's own rule gives every check full marks
+    (wrong answers: KEYS; a kata answered from the running check), so their zeros are the new scan's doing."""
+    import nbformat
+    from nbgrader.utils import determine_grade, is_grade
+
+    from autograder.learner.check import execute
+
+    case = next(c for c in CASES if c.learner == learner)
+    build(tmp_path, [case])
+    path = tmp_path / learner / LESSON / f"{LESSON}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(WITHOUT_REFLECTION))
+    execute(nb, path.parent)
+    scores = {c.metadata.nbgrader["grade_id"]: determine_grade(c)[0] for c in nb.cells if is_grade(c)}
+    assert scores == FULL
+
+
+@pytest.mark.parametrize("learner", BYPASSES)
+def test_the_learners_own_check_gives_the_bypasses_the_scores_grading_gives(learner, tmp_path, no_redis_url):
+    """A local PASS is the graded PASS: each check cell runs the grading scan on the cells the kernel ran, and
+    `check` scores a check that printed no verdict (the transformer made it `pass`) 0."""
+    from autograder.learner.check import check_notebook
+
+    case = next(c for c in CASES if c.learner == learner)
+    build(tmp_path, [case])
+    report = check_notebook(tmp_path / learner / LESSON / f"{LESSON}.ipynb")
+    assert {e.grade_id: e.points for e in report.exercises} == case.scores()
+    said = ("printed no verdict", "a cell this kernel ran")
+    tainted = [e for e in report.exercises if e.grade_id in case.expect]
+    assert all(not e.passed and any(s in line for s in said for line in e.feedback) for e in tainted)
+
+
 @corpus
 def test_no_submission_is_silently_dropped(corpus_run):
     outcomes, out, _ = corpus_run

@@ -39,7 +39,10 @@ def _answer_and_check(kernel, nb, answer, *, without_solutions_in=None):
     if without_solutions_in is not None:  # as on a workshop install: the package has no solutions/ beside it
         elsewhere = repr(str(without_solutions_in))
         assert (
-            kernel.run(f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({elsewhere})").error
+            kernel.run(
+                f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({elsewhere})",
+                store_history=False,
+            ).error
             is None
         )
     assert kernel.run(cell_by_id(nb, "setup").source).error is None
@@ -103,7 +106,10 @@ def lesson_01_kata(tmp_path, no_redis_url):
         if without_solutions_in is not None:
             where = repr(str(without_solutions_in))
             assert (
-                kernel.run(f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({where})").error
+                kernel.run(
+                    f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({where})",
+                    store_history=False,
+                ).error
                 is None
             )
         assert kernel.run(cell_by_id(nb, "setup").source).error is None

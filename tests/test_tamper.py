@@ -101,6 +101,25 @@ def test_rebinding_a_setup_name_in_the_notebook_is_caught_at_run_time(no_redis_u
     assert "`hints` in the notebook" in run.stdout
 
 
+def test_a_learner_cell_the_grading_scan_reports_fails_the_local_verdict_too(no_redis_url):
+    """What grading will score 0 never passes locally: the verdict scans the cells this kernel ran (the lesson's own
+    cells excepted, though setup imports inspect in some lessons) with the grading scan."""
+    nb, solved = read(lesson_path("03-scan")), read(solution_path("03-scan"))
+    first = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+    kernel = LiveKernel(cwd=str(lesson_path("03-scan").parent))
+    try:
+        assert kernel.run(cell_by_id(nb, "setup").source).error is None
+        assert kernel.run(cell_by_id(solved, f"{first.id}-answer").source).error is None
+        clean = kernel.run(first.source)
+        assert kernel.run("import inspect\nprint(inspect.stack()[0].function)").error is None
+        after = kernel.run(first.source)
+    finally:
+        kernel.close()
+    assert clean.error is None and "✅ PASS" in clean.stdout, clean.stdout
+    assert after.error and after.error[0] == "ExerciseFailed"
+    assert "a cell this kernel ran imports `inspect`" in after.stdout and "Grading scores every check" in after.stdout
+
+
 # -- the run-time layer, rule by rule ------------------------------------------------------------------------
 
 
@@ -220,3 +239,103 @@ def test_the_source_scan_says_exactly_what_each_cell_does(source, problem):
 )
 def test_the_source_scan_leaves_these_alone(source):
     assert tamper.tampering_in_source(source) == []
+
+
+# -- the source layer: reflection (reading or rewriting the running check) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "phrase"),
+    [
+        # an input transformer reached indirectly (issue 14): the shell by name, the hook by a built string
+        ("ip = get_ipython()\ngetattr(ip, 'input_' + 'transformers_post').append(lambda l: ['pass\\n'])",
+         "reads the notebook's shell"),
+        ("getattr(get_ipython(), 'input_' + 'transformers_post').append(lambda l: [])", "through getattr()"),
+        ("sh = globals()['get_' + 'ipython']()", "reaches a name through `globals()"),
+        ("import sys\nsh = sys.modules['IPython'].get_ipython()", "the notebook's shell or loaded modules"),
+        ("from IPython import get_ipython", "imports `get_ipython` from IPython"),
+        ("from IPython.core.getipython import get_ipython as g", "imports `IPython.core.getipython`"),
+        ("import IPython", "imports `IPython`"),
+        # a code object swapped (issue 14), directly or by a built name
+        ("def f():\n    pass\nf.__code__ = (lambda: 0).__code__", "interpreter's internals (`f.__code__`)"),
+        ("setattr(Exercise.verdict, '__co' + 'de__', None)", "reaches `__code__` through setattr()"),
+        # the tamper baseline cleared (issue 14), directly, through an alias, vars() or sys.modules
+        ("from autograder.harness import tamper\ntamper._BASELINE.clear()", "private state (`tamper._BASELINE`)"),
+        ("import autograder.harness.tamper as t\nu = t\nu._BASELINE.clear()", "private state (`u._BASELINE`)"),
+        ("from autograder.harness import tamper\nvars(tamper)['_BASELINE'].clear()", "reaches a name through `vars("),
+        ("import sys\nsys.modules['autograder.harness.tamper']._BASELINE.clear()", "loaded modules"),
+        # the running check read while it calls the learner: frames, history, linecache
+        ("def kata_violations():\n    return eval(In[-1].split('kata_key(')[1].split(',')[0])", "(`In`)"),
+        ("import sys\ndef f():\n    return sys._getframe(1).f_code.co_consts", "(`sys._getframe`)"),
+        ("import traceback\ndef f():\n    return traceback.extract_stack()", "(`traceback.extract_stack`)"),
+        ("import linecache\nlinecache.getlines('<cell>')", "imports `linecache`"),
+        ("import inspect\ninspect.stack()", "imports `inspect`"),
+        ("def f():\n    try:\n        1 / 0\n    except Exception as e:\n        return e.__traceback__.tb_frame",
+         "interpreter's internals"),
+        ("x = _i3", "input history (`_i3`)"),
+        # code the scan cannot read: built and run, or IPython syntax that used to hide the rest of the cell
+        ("exec('Exer' + 'cise = None')", "runs code built at run time (`exec`)"),
+        ("eval(\"__import__('os')\")", "runs code built at run time"),
+        ("import base64\neval(base64.b64decode('X19pbXBvcnRfXw=='))", "runs code built at run time"),
+        ("%time 1\nExercise = object", "rebinds `Exercise`"),
+        ("!python evil.py", "runs a shell command"),
+        ("%run evil.py", "runs the `%run` magic"),
+        ("%%writefile evil.py\nprint(1)", "runs the `%writefile"),
+    ],
+)  # fmt: skip
+def test_the_source_scan_catches_reflection_on_the_running_check(source, phrase):
+    problems = tamper.tampering_in_source(source)
+    assert any(phrase in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def to_dict(user, fields):\n    return {f: getattr(user, f) for f in fields}",  # a variable attribute name
+        "import json\ndef encode(user):\n    return json.dumps(vars(user))",
+        "def encode(user):\n    return user.__dict__",
+        "def name(e):\n    return type(e).__name__",
+        "class Store:\n    def __init__(self, r):\n        super().__init__()\n        self._r = r",
+        "import redis\npool = redis.ConnectionPool()\nprint(pool._created_connections)",  # a new object, not redis
+        "%timeit -n 10 r.get('x')",
+        "%matplotlib inline",
+        "def decode(raw):\n    return eval(raw)",  # a serialization mistake the checks name, not tampering
+        "import ast\nast.literal_eval('[1]')",
+        "import re\nPATTERN = re.compile(r'user:\\d+')",
+        "def run(r, script):\n    return r.eval(script, 1, 'k')",
+        "from IPython.display import display, HTML\ndisplay(HTML('<b>x</b>'))",
+        "import traceback\ntry:\n    pass\nexcept Exception:\n    traceback.print_exc()",
+        "import logging\nlog = logging.getLogger(__name__)",
+        "import sys\nprint(sys.getsizeof(b'x'), sys.version)",
+        "print('In stock')\nrow = {'In': 1}\nrow['In']",
+    ],
+)
+def test_the_source_scan_leaves_ordinary_introspection_alone(source):
+    assert tamper.tampering_in_source(source) == []
+
+
+def test_an_alias_made_in_one_cell_is_guarded_in_the_next():
+    cells = ["import autograder.harness.tamper as t", "t._BASELINE.clear()"]
+    assert tamper.tampering_in_source(cells[1]) == []  # alone, `t` could be anything
+    aliases = tamper.guarded_aliases(cells)
+    assert "t" in aliases
+    assert any("private state (`t._BASELINE`)" in p for p in tamper.tampering_in_source(cells[1], aliases))
+
+
+def test_every_answer_cell_and_valid_alternative_of_the_course_passes_the_scan():
+    """No valid learner code is ever called tampering: the reference answers and every valid alternative."""
+    from pathlib import Path
+
+    from support.notebooks import ROOT, read
+
+    from autograder.authoring.answers import read_answers
+    from autograder.authoring.build import content_lessons, read_lesson
+
+    flagged = []
+    for lesson in content_lessons():
+        nb = read(ROOT / "solutions" / lesson / f"{lesson}.ipynb")
+        answers = [c.source for c in nb.cells if c.get("id", "").endswith("-answer")]
+        answers += [a.source for a in read_answers(Path(ROOT / "content" / lesson / "answers.py"),
+                                                    read_lesson(lesson).cells) if a.valid]  # fmt: skip
+        flagged += [(lesson, s[:60], p) for s in answers if (p := tamper.tampering_in_source(s))]
+    assert not flagged, flagged

@@ -20,6 +20,7 @@ from .kata_key import public_entry, with_kata_keys
 from .lesson_text import LessonSourceError, SourceCell, exercise_ids, hidden_case_count, read_cells, to_notebook
 
 CATALOG_JSON = Path("autograder") / "catalog" / "exercises.json"
+COURSE_CELLS_JSON = Path("autograder") / "catalog" / "course_cells.json"
 
 
 @dataclass
@@ -62,13 +63,14 @@ def read_lesson(lesson: str, root: Path = layout.REPO_ROOT) -> Lesson:
 def outputs(root: Path = layout.REPO_ROOT) -> dict[Path, str]:
     """Every file the build writes (relative to ``root``) and its text."""
     files: dict[Path, str] = {}
-    catalog = []
+    catalog, course_cells = [], {}
     for lesson_id in content_lessons(root):
         lesson = read_lesson(lesson_id, root)
         points = {e["id"]: e["points"] for e in lesson.exercises}
         nb = to_notebook(with_kata_keys(lesson.cells, lesson.exercises, lesson.folder), points)
         files[Path(layout.SOURCE) / lesson_id / f"{lesson_id}.ipynb"] = committed_text(nb)
         checks = {c.id: c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        course_cells[lesson_id] = _course_cell_digests(nb)
         catalog += [
             {
                 **public_entry(e),
@@ -79,7 +81,21 @@ def outputs(root: Path = layout.REPO_ROOT) -> dict[Path, str]:
         ]
     note = f"Generated from {layout.CONTENT}/*/{layout.EXERCISES_FILE} by `python -m autograder build`; do not edit."
     files[CATALOG_JSON] = json.dumps({"note": note, "exercises": catalog}, indent=1, ensure_ascii=False) + "\n"
+    note = f"Fingerprints of the released code cells, made by `python -m autograder build` from {layout.CONTENT}/."
+    files[COURSE_CELLS_JSON] = json.dumps({"note": note, "lessons": course_cells}, indent=1) + "\n"
     return files
+
+
+def _course_cell_digests(nb) -> list[str]:
+    """Every code cell of the release but the learner's answer cells, as ``check_digest`` fingerprints (a check cell
+    in its released form, its hidden block taken out)."""
+    out = set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("solution"):
+            continue
+        out.add(check_digest(release_form(cell.source) if meta.get("grade") else cell.source))
+    return sorted(out)
 
 
 def build(root: Path = layout.REPO_ROOT, check_only: bool = False) -> list[str]:

@@ -70,7 +70,7 @@ class StandardsScorecard(Scorecard):
         changed = self.tampered()
         kept = 0 if changed else sum(self.kept(s) for s in self.standards)
         total = len(self.standards)
-        head = "✅ PASS" if kept == total else "❌ NOT YET"
+        head = messages.PASS_HEAD if kept == total else messages.NOT_YET_HEAD
         if self.hidden_pending and kept == total:
             head = messages.VISIBLE_PASS_HEAD
         print(f"{head} · {self.info.title}: {kept} of {total} standards kept → {kept} of {total} points")

@@ -151,7 +151,8 @@ def ttl_close(
     elif pttl == -1:
         got = f"`{key}` has no TTL (TTL -1)"
     else:
-        got = f"`{key}` expires in {left:,.3f} s"
+        shown = f"{left:,.0f}" if left >= 10 else f"{left:,.3f}"  # whole seconds: a millisecond passes while read
+        got = f"`{key}` expires in {shown} s"
         if left < seconds / 100:
             got += " (a TTL in milliseconds where seconds were meant? `px=` is milliseconds, `ex=` seconds)"
     return [

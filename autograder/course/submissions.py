@@ -27,8 +27,9 @@ from pathlib import Path
 import nbformat
 
 from .. import layout
+from ..catalog.course_cells import is_course_cell
 from ..catalog.exercises import exercise_catalog
-from ..harness.tamper import tampering_in_source
+from ..harness.tamper import taint_note, tainted_checks
 from ..layout import lesson_ids
 from ..notebooks import NotebookError, read_notebook
 from .outcome import Outcome, printable
@@ -92,17 +93,19 @@ class Submission:
 
     def scan_for_tampering(self) -> None:
         """Exercises checked after a learner cell that patches the grader, with what that cell does."""
-        problems: list[str] = []
-        for cell in self.notebook.cells:
-            meta = _nbgrader_meta(cell)
-            if meta.get("grade"):
-                if problems:  # patching the grader taints every check that runs after it
-                    self.tainted[meta.get("grade_id", "")] = list(problems)
-            elif cell.cell_type == "code" and not _restored_by_nbgrader(self.lesson, meta):
-                problems += tampering_in_source(cell.source)
+        self.tainted = tainted_checks(self.notebook.cells, self._learner_cell)
         if self.tainted:
-            first = next(iter(self.tainted.values()))[0]
-            self.notes.append(f"a cell {first}; every check after it scores 0 ({', '.join(self.tainted)})")
+            self.notes.append(taint_note(self.tainted))
+
+    def _learner_cell(self, cell) -> bool:
+        """Code the learner wrote: not a graded cell, not one nbgrader restores, not a course cell left as is."""
+        meta = _nbgrader_meta(cell)
+        return (
+            cell.cell_type == "code"
+            and not meta.get("grade")
+            and not _restored_by_nbgrader(self.lesson, meta)
+            and not is_course_cell(self.lesson, cell.source)
+        )
 
     def place(self, root: Path) -> None:
         """Write the (sanitized) notebook where nbgrader's autograde looks for it."""

@@ -121,7 +121,13 @@ class Exercise(Scorecard):
         return self.passed and not self.hidden_pending
 
     def report(self) -> str:
-        head = "✅ PASS" if self.complete else messages.VISIBLE_PASS_HEAD if self.passed else "❌ NOT YET"
+        head = (
+            messages.PASS_HEAD
+            if self.complete
+            else messages.VISIBLE_PASS_HEAD
+            if self.passed
+            else messages.NOT_YET_HEAD
+        )
         lines = [f"{head} · {self.info.title}  [{', '.join(self.info.standards)}]"]
         if self.complete:
             lines.append(f"🎉 Nicely done: your code keeps {', '.join(self.info.standards)}.")

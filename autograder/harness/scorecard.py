@@ -84,7 +84,12 @@ class Scorecard:
                     self.info.standards[0], messages.TAMPER_EXPECTED, messages.tamper_got(changed), messages.TAMPER_HINT
                 )  # fmt: skip
             )
-        return changed
+        scanned = [] if self.demo else tamper.tampering_in_history(self.info.lesson)
+        if scanned:
+            self.findings.append(
+                Finding(self.info.standards[0], messages.SCAN_EXPECTED, messages.scan_got(scanned), messages.SCAN_HINT)
+            )
+        return changed + scanned
 
     @property
     def passed(self) -> bool:

@@ -3,18 +3,26 @@
 Two independent layers, because nothing inside one Python process is tamper-proof on its own:
 - at run time, :func:`changed_grader_code` compares the grader's and redis-py's functions with a snapshot
   taken when the lesson's setup cell imported the grader (a monkeypatched check, spy or client method shows up);
-- before grading, :func:`tampering_in_source` reads the learner's cells and finds code that rebinds or
-  patches the grader's names and modules (``Exercise = ...``, ``checks.no_keys_command = ...``,
-  ``setattr(redis.Redis, ...)``, ``sys.modules[...] = ...``).
+- before grading, :func:`tampering_in_source` reads the learner's cells (as IPython runs them, magics turned into
+  calls) and finds code that rebinds or patches the grader's names and modules (``Exercise = ...``,
+  ``checks.no_keys_command = ...``, ``setattr(redis.Redis, ...)``, ``sys.modules[...] = ...``), or reads or
+  rewrites the running check (``reflection``: frames, input history, the shell, built code, built names).
+
+The source layer runs in the grading worker, outside the learner's kernel, so learner code cannot switch it off;
+the run-time layer is what a learner working locally sees, and a second net when grading.
 """
 
 from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from ..catalog.course_cells import is_course_cell
+from .reflection import reflection
 
 WATCHED_PREFIXES = ("autograder", "redis", "fakeredis")
 _GUARDED_MODULES = frozenset({"autograder", "redis", "fakeredis", "sys", "builtins", "importlib"})
@@ -139,17 +147,63 @@ def _root(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _guarded_aliases(tree: ast.AST) -> set[str]:
-    """Guarded roots plus names bound to them by imports (``import autograder.checks as c`` guards ``c``)."""
-    guarded = set(guarded_roots())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            guarded.update(
-                a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in guarded_roots()
-            )
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in guarded_roots():
-            guarded.update(a.asname or a.name for a in node.names if a.name != "*")
-    return guarded
+def _guarded_aliases(tree: ast.AST, known: frozenset[str] = frozenset()) -> set[str]:
+    """Guarded roots plus names bound to them: by imports (``import autograder.checks as c`` guards ``c``) and by
+    assignment (``t = sys.modules``), followed until nothing new is bound. ``known``: aliases other cells made."""
+    guarded = set(guarded_roots()) | set(known)
+    while True:
+        before = len(guarded)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                guarded.update(
+                    a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in guarded_roots()
+                )
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in guarded_roots():
+                guarded.update(a.asname or a.name for a in node.names if a.name != "*")
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and _reference(node.value) in guarded:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                guarded.update(t.id for t in targets if isinstance(t, ast.Name))
+        if len(guarded) == before:
+            return guarded
+
+
+def _reference(node: ast.AST | None) -> str | None:
+    """The root name of a plain reference (``a.b``, ``sys.modules["x"]``); None for a call's result, which is a new
+    object (``redis.Redis()`` is a client, not the module)."""
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def guarded_aliases(sources: list[str]) -> frozenset[str]:
+    """The aliases of the grader's names and modules that a notebook's cells bind, all cells together (a cell
+    can use an alias that an earlier one made)."""
+    trees = [tree for tree in map(_parse, sources) if tree is not None]
+    known: frozenset[str] = frozenset()
+    while True:
+        found = frozenset().union(*(_guarded_aliases(tree, known) for tree in trees)) if trees else known
+        if found == known:
+            return known
+        known = found
+
+
+def _as_python(source: str) -> str:
+    """The cell as the kernel runs it: IPython's own syntax (``%magic``, ``!cmd``) turned into Python calls."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return source
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - what IPython cannot transform, the kernel cannot run either
+        return source
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(_as_python(source))
+    except SyntaxError:
+        return None  # a syntax error fails by itself; it cannot patch anything
 
 
 def _module_level_bindings(tree: ast.Module) -> list[str]:
@@ -177,13 +231,13 @@ _KERNEL_HOOKS = frozenset({
 })  # fmt: skip
 
 
-def tampering_in_source(source: str) -> list[str]:
-    """What in this cell's code rebinds or patches the grader (one sentence each); [] when nothing does."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []  # a syntax error fails by itself; it cannot patch anything
-    guarded = _guarded_aliases(tree)
+def tampering_in_source(source: str, aliases: frozenset[str] = frozenset()) -> list[str]:
+    """What in this cell's code rebinds or patches the grader, or reads the running check (one sentence each);
+    [] when nothing does. ``aliases``: names the notebook's other cells bound to the grader (``guarded_aliases``)."""
+    tree = _parse(source)
+    if tree is None:
+        return []
+    guarded = _guarded_aliases(tree, aliases)
     names = grader_names()
     problems = [f"rebinds `{name}`, a name the check cells use" for name in _module_level_bindings(tree)
                 if name in names]  # fmt: skip
@@ -214,4 +268,60 @@ def tampering_in_source(source: str) -> list[str]:
             and _root(node) in guarded
         ):
             problems.append(f"patches `{ast.unparse(node)}`")
+    problems += reflection(tree, guarded)
     return sorted(set(problems))
+
+
+_SCANNED: dict[tuple[str, frozenset[str]], list[str]] = {}  # (cell source, aliases) -> problems
+
+
+def tampering_in_history(lesson: str) -> list[str]:
+    """The grading scan's verdict on the learner cells this kernel has run (not the lesson's own), so that a local
+    verdict says what grading will: code the scan reports scores 0 on every check after it."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return []
+    shell = get_ipython()
+    if shell is None:
+        return []
+    learner = [s for s in shell.history_manager.input_hist_raw[1:] if s.strip() and not is_course_cell(lesson, s)]
+    aliases = guarded_aliases(learner)
+    problems: list[str] = []
+    for source in learner:
+        key = (source, aliases)
+        if key not in _SCANNED:
+            _SCANNED[key] = tampering_in_source(source, aliases)
+        problems += _SCANNED[key]
+    return sorted(set(problems))
+
+
+def tainted_checks(cells: list, learner_cell: Callable[[Any], bool]) -> dict[str, list[str]]:
+    """grade_id → what the learner cells above it do to the grader, for every graded cell after the first learner
+    cell the scan reports (patching the grader taints every check that runs after it). ``cells``: a notebook's
+    cells in order; ``learner_cell``: which of them are the learner's code (not the course's)."""
+    learners = [c for c in cells if learner_cell(c)]
+    aliases = guarded_aliases([c.source for c in learners])
+    problems: list[str] = []
+    tainted: dict[str, list[str]] = {}
+    for cell in cells:
+        meta = _nbgrader(cell)
+        if meta.get("grade"):
+            if problems:
+                tainted[str(meta.get("grade_id", ""))] = list(problems)
+        elif any(cell is c for c in learners):
+            problems += tampering_in_source(cell.source, aliases)
+    return tainted
+
+
+def taint_note(tainted: dict[str, list[str]]) -> str:
+    """One sentence for the instructor (and the learner's ``check``): the first tainting cell and what it costs."""
+    first = next(iter(tainted.values()))
+    more = f" (and {len(first) - 3} more)" if len(first) > 3 else ""
+    return f"a cell {'; it '.join(first[:3])}{more}; every check after it scores 0 ({', '.join(tainted)})"
+
+
+def _nbgrader(cell) -> dict:
+    meta = cell.get("metadata", {}) if isinstance(cell.get("metadata"), dict) else {}
+    found = meta.get("nbgrader", {})
+    return found if isinstance(found, dict) else {}

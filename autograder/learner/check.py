@@ -121,6 +121,9 @@ def grade_executed(nb: nbformat.NotebookNode, name: str) -> NotebookReport:
         points, max_points = determine_grade(cell)
         info = catalog.get(grade_id)
         feedback = _cell_text(cell)
+        if points and not any(line.startswith(messages.VERDICT_HEADS) for line in feedback):
+            points = 0  # no error, but no verdict either: something kept the check from running as written
+            feedback.append(messages.NO_VERDICT)
         visible_only = any(line.startswith(messages.VISIBLE_PASS_HEAD) for line in feedback)
         results.append(
             ExerciseResult(

@@ -139,6 +139,33 @@ def _print_history(nb):
     nb.cells.append(leak)
 
 
+# The in-kernel bypasses of issue 14, each written to slip past the source scan as it was before reflection.py.
+INDIRECT_TRANSFORMER = """\
+shell = get_ipython()
+def _skip_checks(lines):
+    return ["pass\\n"] if any("ex.verdict()" in line for line in lines) else lines
+getattr(shell, "input_" + "transformers_post").append(_skip_checks)
+
+def tenant_keys(r, tenant_id):
+    return set(r.keys(f"tenant:{tenant_id}:*"))
+"""
+CLEARS_BASELINE = """\
+from autograder.harness import tamper as _t
+from autograder import checks as _c
+_t._BASELINE.clear()
+for _name in ("no_keys_" + "command", "scan_" + "walk"):
+    setattr(getattr(_c, _name), "__co" + "de__", (lambda *args, **kwargs: []).__code__)
+
+def tenant_keys(r, tenant_id):
+    return set(r.keys(f"tenant:{tenant_id}:*"))
+"""
+READS_RUNNING_CHECK = """\
+def kata_violations():
+    import json, re
+    key = re.search(r"kata_key\\(\\s*(\\[[^\\]]*\\])", In[-1])
+    return set(json.loads(key.group(1))) if key else set()
+"""
+
 CASES = [
     Case("h-infinite-loop", "an infinite loop in an answer", _answer("l01-settings-key", (
         "def settings_key(user_id):\n    while True:\n        pass\n")), {"l01-settings-key": 0}),
@@ -175,6 +202,14 @@ CASES = [
     Case("h-claims-locked", "the harness-replacing cell marked as a locked instructor cell",
          _edit(_fake_exercise_claiming_locked), {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0},
          note="rebinds `Exercise`"),
+    Case("h-indirect-transformer", "an input transformer, reached by a built name, that skips every later check",
+         _answer("l01-tenant-keys", INDIRECT_TRANSFORMER), {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0},
+         note="reads the notebook's shell"),
+    Case("h-clears-baseline", "clears the tamper baseline, then swaps a check's code by built names",
+         _answer("l01-tenant-keys", CLEARS_BASELINE), {"l01-tenant-keys": 0, "l01-cart-keys": 0, "l01-kata": 0},
+         note="reaches `__code__` through setattr()"),
+    Case("h-reads-running-check", "a kata answer that reads the key from the running check cell (In[-1])",
+         _answer("l01-kata", READS_RUNNING_CHECK), {"l01-kata": 0}, note="input history"),
     Case("h-stderr", "output written to stderr", _answer("l01-settings-key", (
         "import sys\n\ndef settings_key(user_id):\n    print('debugging', user_id, file=sys.stderr)\n"
         "    return f'user:{user_id}:settings'\n"))),

@@ -29,7 +29,9 @@ class LiveKernel:
             kernel_name="python3", cwd=cwd, env=full_env, extra_arguments=["--IPKernelApp.log_level=ERROR"]
         )
 
-    def run(self, code: str, timeout: float = 60) -> CellRun:
+    def run(self, code: str, timeout: float = 60, store_history: bool = True) -> CellRun:
+        """Run one cell. ``store_history=False``: the test's own scaffolding, kept out of the input history that the
+        tamper scan reads as the learner's cells."""
         result = CellRun()
 
         def hook(msg: dict) -> None:
@@ -44,7 +46,7 @@ class LiveKernel:
             if kind in ("stream", "error", "execute_result", "display_data"):
                 result.outputs.append(content)
 
-        self.client.execute_interactive(code, output_hook=hook, timeout=timeout)
+        self.client.execute_interactive(code, output_hook=hook, timeout=timeout, store_history=store_history)
         return result
 
     def run_notebook(self, nb) -> None:
