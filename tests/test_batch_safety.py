@@ -2,7 +2,8 @@
 only its own row, and the rest of the class is graded and reported as if it were not there.
 
 Most cases run the collection and report steps alone (no nbgrader). One small class goes through the real
-pipeline once (``graded_class``): a learner's process kill, HTML in feedback and an identity collision.
+pipeline once (``graded_class``): a learner's process kill, HTML in feedback and in the formgrader, and an identity
+collision.
 """
 
 import csv
@@ -471,9 +472,14 @@ display(Markdown("<script>window.pwned = 'md'</script>*markdown survives*"))
 display(HTML('<a href="javascript:window.pwned=1">a link</a>'))
 display(HTML("<table><tr><th>head</th></tr><tr><td>cell survives</td></tr></table>"))
 display(Image(data=base64.b64decode("{PNG}")))
+display({{"image/png": "{PNG}"}}, raw=True, metadata={{"image/png": {{"width": "1 onerror=window.pwned=3"}}}})
+display(Markdown("[a markdown link](javascript:window.pwned=4)"))
 print("plain text survives")
 """
-HOSTILE_MARKDOWN = "<script>window.pwned = 'cell'</script><iframe src='javascript:window.pwned=2'></iframe>**kept**"
+HOSTILE_MARKDOWN = (
+    "<script>window.pwned = 'cell'</script><iframe src='javascript:window.pwned=2'></iframe>**kept**\n\n"
+    "[a cell link](javascript:window.pwned=5)"
+)
 
 
 def _with_cells(*cells, at_start=False):
@@ -545,15 +551,19 @@ def test_both_colliding_copies_are_graded_and_noted(graded_class):
     assert len(ada_mastery) == 1 and {v for k, v in ada_mastery[0].items() if k != "learner" and v} == {"1.00"}
 
 
+def _assert_runs_no_learner_markup(markup):
+    assert not re.search(r"<script[^>]*>[^<]*pwned", markup), "a learner's <script> is in the page"
+    assert not re.search(r"<[a-z][^>]*\sonerror\s*=", markup, re.I), "an event handler attribute is in the page"
+    assert not re.search(r"<[a-z]+\b[^>]*\b(href|src)\s*=\s*[\"']?\s*javascript:", markup, re.I), "a javascript: link"
+    assert "<iframe" not in markup
+
+
 @graded
 def test_feedback_never_runs_learner_html_and_still_shows_every_normal_output(graded_class):
     _, out = graded_class
     [page] = (out / "course" / "feedback" / "h-script" / LESSON).glob("*.html")
     markup = page.read_text()
-    assert not re.search(r"<script[^>]*>[^<]*pwned", markup), "a learner's <script> is in the feedback"
-    assert not re.search(r"<[a-z][^>]*\sonerror\s*=", markup, re.I), "an event handler attribute is in the feedback"
-    assert not re.search(r"<[a-z]+\b[^>]*\b(href|src)\s*=\s*[\"']?\s*javascript:", markup, re.I), "a javascript: link"
-    assert "<iframe" not in markup
+    _assert_runs_no_learner_markup(markup)
     text = html_text(page)
     for shown in ("bold survives", "markdown survives", "cell survives", "plain text survives", "kept"):
         assert squash(shown) in text, shown
@@ -564,3 +574,30 @@ def test_feedback_never_runs_learner_html_and_still_shows_every_normal_output(gr
     assert squash("✅ Passed · A settings key") in text and "&lt;style" not in markup
     [honest] = (out / "course" / "feedback" / "bob" / LESSON).glob("*.html")
     assert squash("🎉 Nicely done: your code keeps key-namespace, key-readable.") in html_text(honest)
+
+
+@graded
+def test_the_formgrader_shows_the_graded_notebook_with_no_learner_markup_that_runs(graded_class):
+    """The autograded notebook as nbgrader's formgrader renders it: its own plain HTMLExporter (configured as
+    FormgradeExtension configures it) and the resources SubmissionHandler passes."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    _, out = graded_class
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    relative = f"autograded/h-script/{LESSON}/{LESSON}.ipynb"
+    resources = {
+        "assignment_id": LESSON, "notebook_id": LESSON, "submission_id": "abc123", "index": 0, "total": 1,
+        "base_url": "", "student": "h-script", "last_name": None, "first_name": None,
+        "notebook_path": f"course/{relative}",
+    }  # fmt: skip
+    markup, _ = HTMLExporter(config=config).from_filename(str(out / "course" / relative), resources=resources)
+    assert "formgrade_keyboardmanager.js" in markup, "not the formgrader's page"
+    _assert_runs_no_learner_markup(markup)
+    assert "<b>bold survives</b>" in markup and "<td>cell survives</td>" in markup and "**kept**" in markup
+    assert re.search(r"<pre>\s*plain text survives", markup) and "<a>a markdown link</a>" in markup
+    assert re.search(r'<section [^>]*class="kata-report kata-pass"', markup), "the lesson's report cards"
+    assert "widgets" not in read(out / "course" / relative).metadata, "nbconvert's HTML renders saved widget state"

@@ -1,10 +1,10 @@
-"""worker.prepare_for_feedback: an autograded submission's notebooks scrubbed of hidden test lines and capped."""
+"""worker.prepare_for_feedback: an autograded submission's notebooks scrubbed of hidden lines, capped, made inert."""
 
 import nbformat
 import pytest
 
 from autograder import layout
-from autograder.course import output_caps, scrub
+from autograder.course import inert, output_caps, scrub
 from autograder.course.worker import prepare_for_feedback
 from autograder.notebooks import HIDDEN_BEGIN, HIDDEN_END
 
@@ -51,3 +51,18 @@ def test_outputs_are_capped_and_only_notebooks_it_changed_rewritten(course, monk
     assert prepare_for_feedback(course, LESSON, "ada")[1] == 1
     assert "more characters]" in nbformat.read(big, as_version=4).cells[0].outputs[0]["text"]
     assert small.read_bytes() == before
+
+
+def test_learner_markup_is_made_inert_and_only_notebooks_it_changed_rewritten(course):
+    hostile = _write(course, "eve", "hostile.ipynb", "printed")
+    nb = nbformat.read(hostile, as_version=4)
+    nb.cells[0].outputs.append(nbformat.v4.new_output("display_data", {"application/javascript": "pwned()"}))
+    nb.cells.append(nbformat.v4.new_markdown_cell("<script>pwned()</script>**kept**"))
+    nbformat.write(nb, hostile)
+    quiet = _write(course, "eve", "quiet.ipynb", "printed")
+    before = quiet.read_bytes()
+    assert prepare_for_feedback(course, LESSON, "eve") == (0, 0, 2)
+    cells = nbformat.read(hostile, as_version=4).cells
+    assert [o.get("text") for o in cells[0].outputs] == ["printed", f"[application/javascript output: {inert.NOTE}]\n"]
+    assert cells[1].source == "<div>**kept**</div>"
+    assert quiet.read_bytes() == before

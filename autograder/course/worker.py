@@ -21,7 +21,7 @@ import nbformat
 
 from .. import layout
 from ..labkit import GRADING_ENV
-from . import nbgrader, output_caps, sandbox, scrub
+from . import inert, nbgrader, output_caps, sandbox, scrub
 
 DEAD_KERNEL = (
     "its kernel died before the notebook finished: it ran out of its time budget or memory, or stopped itself; "
@@ -91,19 +91,21 @@ def grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int, fee
         _close_kernel_contexts()
 
 
-def prepare_for_feedback(root: Path, lesson: str, student: str) -> tuple[int, int]:
+def prepare_for_feedback(root: Path, lesson: str, student: str) -> tuple[int, int, int]:
     """Before feedback copies a submission's outputs: hidden test lines out (``scrub``), sizes capped
-    (``output_caps``), one read and at most one write per notebook. (Lines scrubbed, outputs capped.)"""
+    (``output_caps``), learner markup made inert (``inert``), one read and at most one write per notebook.
+    (Lines scrubbed, outputs capped, outputs and cells made inert.)"""
     source, release = (layout.notebook_path(folder, lesson, root) for folder in (layout.SOURCE, layout.RELEASE))
     hidden = scrub.hidden_lines(source, release)
-    scrubbed = capped = 0
+    scrubbed = capped = inerted = 0
     for path in (root / "autograded" / student / lesson).glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         lines, outputs = scrub.scrub_notebook(nb, hidden), output_caps.cap_notebook(nb)
-        if lines or outputs:
+        made_inert = inert.make_inert(nb)  # after the caps: bleach never reads more than they keep
+        if lines or outputs or made_inert:
             nbformat.write(nb, path)
-        scrubbed, capped = scrubbed + lines, capped + outputs
-    return scrubbed, capped
+        scrubbed, capped, inerted = scrubbed + lines, capped + outputs, inerted + made_inert
+    return scrubbed, capped, inerted
 
 
 def _watchdog() -> threading.Timer | None:
