@@ -278,6 +278,8 @@ def test_the_source_scan_leaves_these_alone(source):
         ("eval(\"__import__('os')\")", "runs code built at run time"),
         ("import base64\neval(base64.b64decode('X19pbXBvcnRfXw=='))", "runs code built at run time"),
         ("%time 1\nExercise = object", "rebinds `Exercise`"),
+        ("import pathlib\npathlib.Path('helper.py').write_text(code)\nimport helper", "names a Python file"),
+        ("open('site' + 'customize.py', 'w')", "names a Python file ('sitecustomize.py')"),
         ("!python evil.py", "runs a shell command"),
         ("%run evil.py", "runs the `%run` magic"),
         ("%%writefile evil.py\nprint(1)", "runs the `%writefile"),

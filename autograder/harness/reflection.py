@@ -30,6 +30,7 @@ MODULES = frozenset({
     "inspect", "gc", "ctypes", "linecache", "ipykernel", "traitlets", "builtins", "importlib", "marshal", "dis",
     "code", "codeop", "runpy", "pdb", "bdb", "trace", "_testcapi", "cffi",
 })  # fmt: skip
+CODE_FILES = (".py", ".pth", ".pyc")  # a module the cell writes, then imports, would run code this scan never read
 SHELL_MODULES = ("IPython.core", "IPython.terminal", "IPython.kernel")
 SAFE_MAGICS = frozenset({"time", "timeit", "matplotlib", "pprint", "precision", "who", "whos", "pinfo"})
 LOADED_MODULES = frozenset({"modules", "meta_path", "path_hooks", "path_importer_cache"})  # of sys
@@ -123,6 +124,8 @@ def reflection(tree: ast.AST, guarded: set[str]) -> list[str]:
                 problems.append(f"reaches a name through `{ast.unparse(node)}`")
         elif isinstance(node, ast.Constant | ast.BinOp | ast.JoinedStr) and _internal_name(folded(node)):
             problems.append(f"names the interpreter's internals in a string ({folded(node)!r})")
+        elif isinstance(node, ast.Constant | ast.BinOp | ast.JoinedStr) and (folded(node) or "").endswith(CODE_FILES):
+            problems.append(f"names a Python file ({folded(node)!r}): code written there and imported is not scanned")
     return problems
 
 

@@ -39,8 +39,8 @@ for _place in _places:
     except OSError:
         continue
     for _cell in _cells:
-        if _cell.get("id") == "l01-settings-key-answer":  # run as a module: no exec for the source scan to see
-            pathlib.Path("stolen_answer.py").write_text("".join(_cell["source"]))
+        if _cell.get("id") == "l01-settings-key-answer":  # a module the source scan cannot name: this tests the sandbox
+            pathlib.Path("stolen_answer." + chr(112) + chr(121)).write_text("".join(_cell["source"]))
             from stolen_answer import settings_key
             print("STOLE THE SOLUTION from", _place)
 """
