@@ -341,3 +341,199 @@ def test_every_answer_cell_and_valid_alternative_of_the_course_passes_the_scan()
                                                     read_lesson(lesson).cells) if a.valid]  # fmt: skip
         flagged += [(lesson, s[:60], p) for s in answers if (p := tamper.tampering_in_source(s))]
     assert not flagged, flagged
+
+
+# -- the reflection rules, exactly: what each form reports and what it leaves alone ----------------------------
+
+EXACT = [
+    (
+        "getattr(obj, 'f_' + 'back')",
+        ["names the interpreter's internals in a string ('f_back')", "reaches `f_back` through getattr()"],
+    ),
+    (
+        "getattr(obj, f'{\"__co\"}de__')",
+        ["names the interpreter's internals in a string ('__code__')", "reaches `__code__` through getattr()"],
+    ),
+    ("getattr(obj, ''.join(['__co', 'de__']))", ["reaches `__code__` through getattr()"]),
+    ("getattr(obj, '-'.join(('a', 'b')))", []),
+    ("getattr(obj, name.lower())", ["reaches an attribute by a name built at run time (`getattr(obj, name.lower())`)"]),
+    ("getattr(obj)", []),
+    (
+        "import operator\noperator.attrgetter('f_' + x)",
+        ["reaches an attribute by a name built at run time (`operator.attrgetter('f_' + x)`)"],
+    ),
+    (
+        "import operator\noperator.methodcaller('__code__')",
+        ["names the interpreter's internals in a string ('__code__')", "reaches `__code__` through methodcaller()"],
+    ),
+    (
+        "hasattr(f, '__globals__')",
+        ["names the interpreter's internals in a string ('__globals__')", "reaches `__globals__` through hasattr()"],
+    ),
+    ("from autograder import checks\ngetattr(checks, '_private')", ["reaches `_private` through getattr()"]),
+    ("getattr(row, '_private')", []),
+    (
+        "from autograder import checks\ngetattr(checks, field)",
+        ["reaches an attribute by a name built at run time (`getattr(checks, field)`)"],
+    ),
+    ("x = 'a' * 3", []),
+    ("x = 'f_' - 'back'", []),
+    ("get_ipython().system('ls')", ["runs a shell command (`!`)"]),
+    ("get_ipython().getoutput('ls')", ["runs a shell command (`!`)"]),
+    ("shell.system('ls')", []),
+    ("get_ipython().run_line_magic('timeit', 'x')", []),
+    (
+        "get_ipython().run_cell_magic('writefile', 'a', 'b')",
+        ["reads the notebook's shell or input history (`get_ipython`)", "runs the `%writefile` magic"],
+    ),
+    ("other().run_line_magic('run', 'x')", []),
+    ("eval = print", ["rebinds `eval`"]),
+    ("eval('1 + 1')", ["runs code built at run time (`eval('1 + 1')`)"]),
+    ("eval(b'1')", ["runs code built at run time (`eval(b'1')`)"]),
+    ("import zlib\neval(zlib.decompress(data))", ["runs code built at run time (`eval(zlib.decompress(data))`)"]),
+    ("eval(raw)", []),
+    ("g = globals()['Exercise']", ["reaches a name through `globals()['Exercise']`"]),
+    ("v = vars()[name]", ["reaches a name through `vars()[name]`"]),
+    ("v = vars()['data']", []),
+    ("import sys\nv = vars(sys)['x']", ["reaches a name through `vars(sys)['x']`"]),
+    ("locals()['In']", ["reaches a name through `locals()['In']`"]),
+    ("'input_transformers_cleanup'", ["names the interpreter's internals in a string ('input_transformers_cleanup')"]),
+    ("'get_ipython'", ["names the interpreter's internals in a string ('get_ipython')"]),
+    ("'_ih'", ["names the interpreter's internals in a string ('_ih')"]),
+    ("from IPython import display, core", ["imports `core` from IPython"]),
+    ("from IPython import *", ["imports `*` from IPython"]),
+    ("import IPython.display", []),
+    (
+        "import IPython.terminal.interactiveshell",
+        ["imports `IPython.terminal.interactiveshell`, which reaches the running interpreter"],
+    ),
+    ("from IPython.core import getipython", ["imports `IPython.core`, which reaches the running interpreter"]),
+    ("import gc, json", ["imports `gc`, which reaches the running interpreter"]),
+    ("from importlib import reload", ["imports `importlib`, which reaches the running interpreter"]),
+    ("import sys\nsys.modules", ["reaches the notebook's shell or loaded modules (`sys.modules`)"]),
+    ("import sys\nsys.meta_path.append(x)", ["reaches the notebook's shell or loaded modules (`sys.meta_path`)"]),
+    ("import redis\nredis.__version__", []),
+    ("import redis\nredis._private", ["reaches the grader's private state (`redis._private`)"]),
+    ("x._private", []),
+    ("_i", ["reads the notebook's shell or input history (`_i`)"]),
+    ("_i12", ["reads the notebook's input history (`_i12`)"]),
+    ("_ix", []),
+    ("breakpoint()", ["runs code built at run time (`breakpoint`)"]),
+    ("compile('x', 'f', 'exec')", ["runs code built at run time (`compile`)"]),
+    ("e.__traceback__", ["reaches the interpreter's internals (`e.__traceback__`)"]),
+    ("'notes.py'", ["names a Python file ('notes.py'): code written there and imported is not scanned"]),
+    ("'a.pyc'", ["names a Python file ('a.pyc'): code written there and imported is not scanned"]),
+    ("'x.pth'", ["names a Python file ('x.pth'): code written there and imported is not scanned"]),
+    ("'python'", []),
+    ("for _i in range(3):\n    print(_i)", []),
+    ("x = In[-1]\nIn = 0", ["reads the notebook's shell or input history (`In`)"]),
+    ("In = 3\nprint(In)", []),
+]
+
+
+@pytest.mark.parametrize(("source", "problems"), EXACT, ids=[s[:40] for s, _ in EXACT])
+def test_each_reflection_rule_reports_exactly_this(source, problems):
+    assert tamper.tampering_in_source(source) == problems
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("'a'", "a"), ("'a' + 'b'", "ab"), ("'a' + x", None), ("x + 'b'", None), ("'a' * 2", None),
+        ("f'{\"a\"}b'", "ab"), ("f'{x}b'", None), ("'-'.join(['a', 'b'])", "a-b"), ("'-'.join(('a', 'b'))", "a-b"),
+        ("'-'.join(['a', x])", None), ("g.join(['a'])", None), ("'-'.join(['a'], 1)", None), ("'-'.split('a')", None),
+        ("'-'.join(x)", None), ("b'a'", None), ("1", None),
+    ],
+)  # fmt: skip
+def test_folded_strings_are_those_built_from_literals_only(source, value):
+    import ast
+
+    from autograder.harness.reflection import folded
+
+    assert folded(ast.parse(source, mode="eval").body) == value
+
+
+def _cells(*specs):
+    """Notebook cells from (kind, source): kind 'learner', 'course' or a grade_id for a graded cell."""
+    import nbformat
+
+    cells = []
+    for kind, source in specs:
+        cell = nbformat.v4.new_code_cell(source)
+        if kind not in ("learner", "course"):
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": kind}
+        cell.metadata["who"] = kind
+        cells.append(cell)
+    return cells
+
+
+def test_tainted_checks_are_every_graded_cell_after_the_first_reported_learner_cell():
+    cells = _cells(
+        ("learner", "x = 1"),
+        ("g1", "ex.verdict()"),
+        ("course", "import inspect"),
+        ("g2", "ex.verdict()"),
+        ("learner", "import gc"),
+        ("g3", "ex.verdict()"),
+        ("learner", "exec('')"),
+        ("g4", "ex.verdict()"),
+    )
+    tainted = tamper.tainted_checks(cells, lambda c: c.metadata["who"] == "learner")
+    gc = ["imports `gc`, which reaches the running interpreter"]
+    assert tainted == {"g3": gc, "g4": [*gc, "runs code built at run time (`exec`)"]}
+    assert tamper.tainted_checks(cells, lambda c: False) == {}
+
+
+def test_an_alias_from_an_earlier_learner_cell_taints_the_checks_after_its_use():
+    cells = _cells(
+        ("learner", "import autograder.harness.tamper as t"),
+        ("g1", "ex.verdict()"),
+        ("learner", "t._BASELINE.clear()"),
+        ("g2", "ex.verdict()"),
+    )
+    tainted = tamper.tainted_checks(cells, lambda c: c.metadata["who"] == "learner")
+    assert tainted == {"g2": ["reaches the grader's private state (`t._BASELINE`)"]}
+
+
+def test_a_cell_with_odd_metadata_is_not_graded():
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell["metadata"] = {"nbgrader": "grade"}
+    assert tamper.tainted_checks([cell], lambda c: True) == {}
+
+
+def test_the_taint_note_names_the_first_three_problems_and_every_check():
+    assert (
+        tamper.taint_note({"g2": ["does a"], "g3": ["does a"]})
+        == "a cell does a; every check after it scores 0 (g2, g3)"
+    )
+    three = {"g9": ["does a", "does b", "does c"]}
+    assert tamper.taint_note(three) == "a cell does a; it does b; it does c; every check after it scores 0 (g9)"
+    many = {"g9": ["does a", "does b", "does c", "does d", "does e"]}
+    assert (
+        tamper.taint_note(many)
+        == "a cell does a; it does b; it does c (and 2 more); every check after it scores 0 (g9)"
+    )
+
+
+class _Shell:
+    def __init__(self, inputs):
+        self.history_manager = type("H", (), {"input_hist_raw": ["", *inputs]})()
+
+
+def test_the_history_scan_reads_the_learner_cells_the_kernel_ran_not_the_lessons(monkeypatch):
+    import IPython
+
+    course = "import inspect  # the lesson's own setup"
+    shell = _Shell([course, "import gc", "   ", "import autograder.harness.tamper as t", "t._BASELINE.clear()"])
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(tamper, "is_course_cell", lambda lesson, source: lesson == "03-scan" and source == course)
+    monkeypatch.setattr(tamper, "_SCANNED", {})
+    expected = ["imports `gc`, which reaches the running interpreter",
+                "reaches the grader's private state (`t._BASELINE`)"]  # fmt: skip
+    assert tamper.tampering_in_history("03-scan") == expected
+    assert tamper.tampering_in_history("03-scan") == expected  # the second time from the cache, the same
+    assert "imports `inspect`, which reaches the running interpreter" in tamper.tampering_in_history("01-key-design")
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert tamper.tampering_in_history("03-scan") == []

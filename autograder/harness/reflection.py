@@ -95,15 +95,20 @@ def reflection(tree: ast.AST, guarded: set[str]) -> list[str]:
         ):
             allowed_shell.add(id(node.func.value.func))
             problems.append("runs a shell command (`!`)")
+    # A cell's own variable called `_i` (a loop counter) is not IPython's history: a name first met being bound.
+    first: dict[str, ast.Name] = {}
+    for name in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name)), key=lambda n: (n.lineno, n.col_offset)):
+        first.setdefault(name.id, name)
+    bound = {n for n, node in first.items() if isinstance(node.ctx, ast.Store)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and id(node) not in allowed_shell:
-            if node.id in HISTORY:
+            if node.id in HISTORY and node.id not in bound:
                 problems.append(f"reads the notebook's shell or input history (`{node.id}`)")
             elif node.id in RUNS_BUILT_CODE:
                 problems.append(f"runs code built at run time (`{node.id}`)")
             elif node.id == EVAL and isinstance(node.ctx, ast.Store | ast.Del):
                 problems.append("rebinds `eval`")
-            elif node.id.startswith("_i") and node.id[2:].isdigit():
+            elif node.id.startswith("_i") and node.id[2:].isdigit() and node.id not in bound:
                 problems.append(f"reads the notebook's input history (`{node.id}`)")
         elif isinstance(node, ast.Attribute):
             if node.attr in INTERNALS:
