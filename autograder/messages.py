@@ -34,9 +34,14 @@ def tamper_got(changed: list[str]) -> str:
     return f"code in this notebook replaced {len(changed)} of them, e.g. {', '.join(changed[:3])}"
 
 
+def what_a_cell_does(problems: list[str], limit: int) -> str:
+    """The first ``limit`` things the tamper scan says of a cell, one sentence: "does a; it does b (and 2 more)"."""
+    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    return "; it ".join(problems[:limit]) + more
+
+
 def scan_got(problems: list[str]) -> str:
-    more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
-    return f"a cell this kernel ran {'; it '.join(problems[:2])}{more}"
+    return f"a cell this kernel ran {what_a_cell_does(problems, 2)}"
 
 
 NO_SOLUTIONS = "not here: this installation has no solutions/"

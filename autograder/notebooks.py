@@ -38,6 +38,12 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     return nb
 
 
+def nbgrader_meta(cell) -> dict:
+    """A cell's nbgrader metadata, or {} when a notebook (a learner's, possibly hostile) has none or a malformed one."""
+    meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+    return meta if isinstance(meta, dict) else {}
+
+
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"  # nbgrader's markers
 HIDDEN_MARK = "ex.hidden()  # the cases below also run in your notebook when solutions/ is present"
 

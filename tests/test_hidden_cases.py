@@ -35,16 +35,16 @@ def lesson_00(tmp_path, no_redis_url):
         kernel.close()
 
 
+def _as_a_workshop_install(kernel, elsewhere):
+    """The package as a workshop installs it: no solutions/ beside it (test scaffolding, kept out of the history)."""
+    where = repr(str(elsewhere))
+    patch = f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({where})"
+    assert kernel.run(patch, store_history=False).error is None
+
+
 def _answer_and_check(kernel, nb, answer, *, without_solutions_in=None):
-    if without_solutions_in is not None:  # as on a workshop install: the package has no solutions/ beside it
-        elsewhere = repr(str(without_solutions_in))
-        assert (
-            kernel.run(
-                f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({elsewhere})",
-                store_history=False,
-            ).error
-            is None
-        )
+    if without_solutions_in is not None:
+        _as_a_workshop_install(kernel, without_solutions_in)
     assert kernel.run(cell_by_id(nb, "setup").source).error is None
     assert kernel.run(answer).error is None
     check = cell_by_id(nb, "l00-remember-greeting").source
@@ -104,14 +104,7 @@ def lesson_01_kata(tmp_path, no_redis_url):
         kernel = LiveKernel(cwd=str(tmp_path))
         kernels.append(kernel)
         if without_solutions_in is not None:
-            where = repr(str(without_solutions_in))
-            assert (
-                kernel.run(
-                    f"import autograder.layout as _l, pathlib; _l.REPO_ROOT = pathlib.Path({where})",
-                    store_history=False,
-                ).error
-                is None
-            )
+            _as_a_workshop_install(kernel, without_solutions_in)
         assert kernel.run(cell_by_id(nb, "setup").source).error is None
         assert kernel.run(answer).error is None
         return kernel.run(cell_by_id(nb, "l01-kata").source)

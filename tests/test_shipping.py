@@ -72,12 +72,13 @@ def test_the_wheel_holds_the_package_and_no_notebook_lesson_source_or_solution(w
 
 
 def test_no_hidden_test_line_and_no_kata_key_is_in_the_wheel(wheel):
-    shipped = "\n".join(_texts(wheel).values())
+    texts = _texts(wheel)
+    shipped = "\n".join(texts.values())
     secrets = _secrets()
     assert sum(map(len, secrets.values())) > 500, "the search must have something to look for"
     leaks = {lesson: sorted(s for s in found if s in shipped) for lesson, found in secrets.items()}
     assert not any(leaks.values()), {k: v[:3] for k, v in leaks.items() if v}
-    catalog = json.loads(_texts(wheel)["autograder/catalog/exercises.json"])["exercises"]
+    catalog = json.loads(texts["autograder/catalog/exercises.json"])["exercises"]
     assert not [e["id"] for e in catalog if {"answer", "nudges"} & set(e)]
 
 

@@ -31,7 +31,7 @@ from ..catalog.course_cells import is_course_cell
 from ..catalog.exercises import exercise_catalog
 from ..harness.tamper import taint_note, tainted_checks
 from ..layout import lesson_ids
-from ..notebooks import NotebookError, read_notebook
+from ..notebooks import NotebookError, nbgrader_meta, read_notebook
 from .outcome import Outcome, printable
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # always fullmatch: `$` also matches before a "\n"
@@ -99,7 +99,7 @@ class Submission:
 
     def _learner_cell(self, cell) -> bool:
         """Code the learner wrote: not a graded cell, not one nbgrader restores, not a course cell left as is."""
-        meta = _nbgrader_meta(cell)
+        meta = nbgrader_meta(cell)
         return (
             cell.cell_type == "code"
             and not meta.get("grade")
@@ -146,9 +146,7 @@ def _restored_by_nbgrader(lesson: str, meta: dict) -> bool:
 def _release_meta(lesson: str) -> dict[str, dict]:
     """grade_id → nbgrader metadata of every nbgrader cell in the lesson's release."""
     nb = read_notebook(layout.notebook_path(layout.RELEASE, lesson))
-    return {
-        _nbgrader_meta(c)["grade_id"]: dict(_nbgrader_meta(c)) for c in nb.cells if _nbgrader_meta(c).get("grade_id")
-    }
+    return {nbgrader_meta(c)["grade_id"]: dict(nbgrader_meta(c)) for c in nb.cells if nbgrader_meta(c).get("grade_id")}
 
 
 def unpack(source: Path, inbox: Path) -> tuple[Path, list[Submission]]:
@@ -289,14 +287,9 @@ def _order(sub: Submission) -> tuple[str, str, str]:
     return sub.learner, sub.lesson, sub.student
 
 
-def _nbgrader_meta(cell) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def _lesson_of(nb) -> str | None:
     """The lesson a notebook's graded cells belong to (by grade_id), or None."""
-    ids = [_nbgrader_meta(cell).get("grade_id") for cell in nb.cells]
+    ids = [nbgrader_meta(cell).get("grade_id") for cell in nb.cells]
     lessons = {exercise_catalog()[i].lesson for i in ids if isinstance(i, str) and i in exercise_catalog()}
     return lessons.pop() if len(lessons) == 1 else None
 

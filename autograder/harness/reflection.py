@@ -113,9 +113,9 @@ def reflection(tree: ast.AST, guarded: set[str]) -> list[str]:
         elif isinstance(node, ast.Attribute):
             if node.attr in INTERNALS:
                 problems.append(f"reaches the interpreter's internals (`{ast.unparse(node)}`)")
-            elif node.attr == "get_ipython" or (_reference(node) in guarded and node.attr in LOADED_MODULES):
+            elif node.attr == "get_ipython" or (reference(node) in guarded and node.attr in LOADED_MODULES):
                 problems.append(f"reaches the notebook's shell or loaded modules (`{ast.unparse(node)}`)")
-            elif _reference(node) in guarded and node.attr.startswith("_") and not node.attr.endswith("__"):
+            elif reference(node) in guarded and node.attr.startswith("_") and not node.attr.endswith("__"):
                 problems.append(f"reaches the grader's private state (`{ast.unparse(node)}`)")
         elif isinstance(node, ast.Import | ast.ImportFrom):
             problems += _imports(node)
@@ -125,7 +125,7 @@ def reflection(tree: ast.AST, guarded: set[str]) -> list[str]:
                 problems.append(f"runs code built at run time (`{ast.unparse(node)[:60]}`)")
         elif isinstance(node, ast.Subscript) and _namespace_call(node.value):
             key, of = folded(node.slice), node.value.args[0] if node.value.args else None
-            if key is None or key in HISTORY or key in guarded or (of is not None and _reference(of) in guarded):
+            if key is None or key in HISTORY or key in guarded or (of is not None and reference(of) in guarded):
                 problems.append(f"reaches a name through `{ast.unparse(node)}`")
         elif isinstance(node, ast.Constant | ast.BinOp | ast.JoinedStr) and _internal_name(folded(node)):
             problems.append(f"names the interpreter's internals in a string ({folded(node)!r})")
@@ -159,10 +159,10 @@ def _by_name(node: ast.Call, guarded: set[str]) -> list[str]:
         return []
     text = folded(attr)
     if text is not None:
-        if _internal_name(text) or (target is not None and _reference(target) in guarded and text.startswith("_")):
+        if _internal_name(text) or (target is not None and reference(target) in guarded and text.startswith("_")):
             return [f"reaches `{text}` through {name}()"]
         return []
-    if isinstance(attr, ast.Name | ast.Attribute) and (target is None or _reference(target) not in guarded):
+    if isinstance(attr, ast.Name | ast.Attribute) and (target is None or reference(target) not in guarded):
         return []
     return [f"reaches an attribute by a name built at run time (`{ast.unparse(node)}`)"]
 
@@ -187,8 +187,9 @@ def _internal_name(text: str | None) -> bool:
     return text is not None and (text in INTERNALS or text in HISTORY - {"In", "Out"} or text.startswith("input_tr"))
 
 
-def _reference(node: ast.AST) -> str | None:
-    """The root name of a plain reference (``a.b``, ``sys.modules["x"]``); a call's result is a new object."""
+def reference(node: ast.AST | None) -> str | None:
+    """The root name of a plain reference (``a.b``, ``sys.modules["x"]``); None for a call's result, which is a new
+    object (``redis.Redis()`` is a client, not the module)."""
     while isinstance(node, ast.Attribute | ast.Subscript):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None

@@ -15,14 +15,17 @@ the run-time layer is what a learner working locally sees, and a second net when
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .. import messages
 from ..catalog.course_cells import is_course_cell
-from .reflection import reflection
+from ..notebooks import nbgrader_meta
+from .reflection import reference, reflection
 
 WATCHED_PREFIXES = ("autograder", "redis", "fakeredis")
 _GUARDED_MODULES = frozenset({"autograder", "redis", "fakeredis", "sys", "builtins", "importlib"})
@@ -126,13 +129,18 @@ def changed_grader_code() -> list[str]:
     return sorted(changed)
 
 
-def _rebound_notebook_names() -> list[str]:
-    """Facade names the notebook's namespace now binds to something other than what the setup cell imported."""
+def _shell():
+    """The IPython shell this code runs in, or None (plain Python, or IPython not installed)."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return []
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def _rebound_notebook_names() -> list[str]:
+    """Facade names the notebook's namespace now binds to something other than what the setup cell imported."""
+    shell = _shell()
     if shell is None:
         return []
     from .. import lesson
@@ -160,19 +168,11 @@ def _guarded_aliases(tree: ast.AST, known: frozenset[str] = frozenset()) -> set[
                 )
             elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in guarded_roots():
                 guarded.update(a.asname or a.name for a in node.names if a.name != "*")
-            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and _reference(node.value) in guarded:
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and reference(node.value) in guarded:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 guarded.update(t.id for t in targets if isinstance(t, ast.Name))
         if len(guarded) == before:
             return guarded
-
-
-def _reference(node: ast.AST | None) -> str | None:
-    """The root name of a plain reference (``a.b``, ``sys.modules["x"]``); None for a call's result, which is a new
-    object (``redis.Redis()`` is a client, not the module)."""
-    while isinstance(node, ast.Attribute | ast.Subscript):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
 
 
 def guarded_aliases(sources: list[str]) -> frozenset[str]:
@@ -199,7 +199,9 @@ def _as_python(source: str) -> str:
         return source
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(source: str) -> ast.Module | None:
+    """The cell's tree, parsed once: alias finding and the scan both read it (at every verdict, in a kernel)."""
     try:
         return ast.parse(_as_python(source))
     except SyntaxError:
@@ -278,11 +280,7 @@ _SCANNED: dict[tuple[str, frozenset[str]], list[str]] = {}  # (cell source, alia
 def tampering_in_history(lesson: str) -> list[str]:
     """The grading scan's verdict on the learner cells this kernel has run (not the lesson's own), so that a local
     verdict says what grading will: code the scan reports scores 0 on every check after it."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return []
-    shell = get_ipython()
+    shell = _shell()
     if shell is None:
         return []
     learner = [s for s in shell.history_manager.input_hist_raw[1:] if s.strip() and not is_course_cell(lesson, s)]
@@ -305,7 +303,7 @@ def tainted_checks(cells: list, learner_cell: Callable[[Any], bool]) -> dict[str
     problems: list[str] = []
     tainted: dict[str, list[str]] = {}
     for cell in cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("grade"):
             if problems:
                 tainted[str(meta.get("grade_id", ""))] = list(problems)
@@ -317,11 +315,4 @@ def tainted_checks(cells: list, learner_cell: Callable[[Any], bool]) -> dict[str
 def taint_note(tainted: dict[str, list[str]]) -> str:
     """One sentence for the instructor (and the learner's ``check``): the first tainting cell and what it costs."""
     first = next(iter(tainted.values()))
-    more = f" (and {len(first) - 3} more)" if len(first) > 3 else ""
-    return f"a cell {'; it '.join(first[:3])}{more}; every check after it scores 0 ({', '.join(tainted)})"
-
-
-def _nbgrader(cell) -> dict:
-    meta = cell.get("metadata", {}) if isinstance(cell.get("metadata"), dict) else {}
-    found = meta.get("nbgrader", {})
-    return found if isinstance(found, dict) else {}
+    return f"a cell {messages.what_a_cell_does(first, 3)}; every check after it scores 0 ({', '.join(tainted)})"
