@@ -97,7 +97,7 @@ def test_workload_is_deterministic_zipf_with_fault_windows():
     assert {op.kind for op in ops} == {"get", "update", "invalidate"}
     assert [op.index for op in ops if op.fault == "outage"] == list(range(120, 150))
     assert sum(op.fault == "timeouts" for op in ops) == 20
-    assert [op.index for op in ops if op.fault == "slow"] == [250, 251, 252, 253]  # every command stalls
+    assert [op.index for op in ops if op.fault == "slow"] == [250, 251]  # every command stalls
     reads = [op.product_id for op in ops if op.kind == "get"]
     assert max(reads.count(p) for p in set(reads)) >= 10  # skewed: a hot product
 

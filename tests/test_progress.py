@@ -89,6 +89,8 @@ def test_check_cells_keep_plain_stdout_and_add_an_html_card(first_session):
     assert failed.stdout.startswith("❌ NOT YET · Tenants without SELECT")
     assert "Stuck? Reveal a hint: hints('l01-tenant-store')" in failed.stdout
     assert failed.error[0] == "ExerciseFailed" and not failed.stderr and not passed.stderr
+    [error] = [o for o in failed.outputs if "traceback" in o]  # the report is the feedback: no check-cell frames
+    assert error["traceback"] == [f"ExerciseFailed: {failed.error[1]}"]
     for run in (passed, failed):
         [card] = [o for o in run.outputs if "text/html" in o.get("data", {})]
         # stdout already carries the text: an empty text/plain keeps `check` and nbgrader's text unchanged

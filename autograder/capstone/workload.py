@@ -48,7 +48,7 @@ def workload(
     if faults is None:
         slow = 5 * n // 6
         faults = (("outage", 2 * n // 5, n // 2), ("timeouts", 2 * n // 3, 2 * n // 3 + n // 15),
-                  ("slow", slow, slow + max(2, n // 75)))  # fmt: skip
+                  ("slow", slow, slow + max(2, n // 150)))  # fmt: skip
     rng = random.Random(seed)
     ranked = list(range(1, products + 1))
     rng.shuffle(ranked)

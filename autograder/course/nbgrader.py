@@ -6,6 +6,7 @@ formgrader in JupyterLab and this package's own pipeline share one configuration
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -63,8 +64,28 @@ def _venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+@functools.cache
+def _alembic_head() -> str:
+    """The gradebook schema's version, found as nbgrader's ``get_alembic_version`` finds it (``alembic heads`` on
+    nbgrader's migrations) but in this process and once: nbgrader runs it as a subprocess, a new Python importing
+    alembic and sqlalchemy, about 2.3 s for every gradebook it creates."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as alembic_ini:
+        return ScriptDirectory.from_config(AlembicConfig(alembic_ini)).get_current_head()
+
+
+def _use_in_process_alembic_head() -> None:
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = _alembic_head
+
+
 def _api(root: Path, cell_timeout: int = CELL_TIMEOUT, ipc_dir: Path | None = None):
     _venv_on_path()
+    _use_in_process_alembic_head()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -102,6 +123,7 @@ def generate_feedback(root: Path, lesson: str, student: str) -> None:
 
 
 def _gradebook(root: Path):
+    _use_in_process_alembic_head()
     from nbgrader.api import Gradebook
 
     return Gradebook(configure(Config(), root).CourseDirectory.db_url, course_id=COURSE_ID)

@@ -24,6 +24,11 @@ from .scorecard import Scorecard
 class ExerciseFailed(AssertionError):
     """An exercise's checks did not pass; the report above it says why."""
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a traceback: the report above is the feedback, and the check cell's frames
+        would only be noise (and formatting them costs ~65 ms a failing check, twice: shown and stored)."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class Exercise(Scorecard):
     _spotted: set[str] | None = None  # a kata's answer, once its form is right

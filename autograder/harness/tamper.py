@@ -18,6 +18,7 @@ import ast
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -155,22 +156,44 @@ def _root(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+@dataclass(frozen=True)
+class _AliasFacts:
+    """What one cell's code contributes to aliasing, read from its tree once (the history scan runs at every
+    verdict, over every cell the kernel has run): the names its imports of guarded modules bind, and each
+    assignment as (the reference it assigns, the plain names it binds)."""
+
+    imported: frozenset[str]
+    assigned: tuple[tuple[str | None, tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=1024)  # keyed by the tree itself (cached by _parse): each cell is read once
+def _alias_facts(tree: ast.AST) -> _AliasFacts:
+    roots = guarded_roots()
+    imported: set[str] = set()
+    assigned = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in roots)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in roots:
+            imported.update(a.asname or a.name for a in node.names if a.name != "*")
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = tuple(t.id for t in targets if isinstance(t, ast.Name))
+            if names:
+                assigned.append((reference(node.value), names))
+    return _AliasFacts(frozenset(imported), tuple(assigned))
+
+
 def _guarded_aliases(tree: ast.AST, known: frozenset[str] = frozenset()) -> set[str]:
     """Guarded roots plus names bound to them: by imports (``import autograder.checks as c`` guards ``c``) and by
     assignment (``t = sys.modules``), followed until nothing new is bound. ``known``: aliases other cells made."""
-    guarded = set(guarded_roots()) | set(known)
+    facts = _alias_facts(tree)
+    guarded = set(guarded_roots()) | set(known) | facts.imported
     while True:
         before = len(guarded)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                guarded.update(
-                    a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in guarded_roots()
-                )
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in guarded_roots():
-                guarded.update(a.asname or a.name for a in node.names if a.name != "*")
-            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and reference(node.value) in guarded:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                guarded.update(t.id for t in targets if isinstance(t, ast.Name))
+        for value, names in facts.assigned:
+            if value in guarded:
+                guarded.update(names)
         if len(guarded) == before:
             return guarded
 
