@@ -29,7 +29,7 @@ WRONG = [a for a in ANSWERS if not a.valid]
 VALID = [a for a in ANSWERS if a.valid]
 # One kernel per (lesson, backend), on one xdist worker (``--dist loadgroup``). The capstone's check runs a whole
 # service workload (seconds per answer), so its answers are split over several kernels to spread them over workers.
-SHARDS_PER_LESSON = {"10-capstone": 4}
+SHARDS_PER_LESSON = {"10-capstone": 2}
 
 
 def _lesson(answer) -> str:

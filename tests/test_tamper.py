@@ -47,6 +47,58 @@ def test_a_method_added_to_a_client_class_by_notebook_code_is_reported(snapshot,
     assert any(name.endswith("Redis.get") for name in tamper.changed_grader_code())
 
 
+@pytest.fixture
+def probe_module(monkeypatch):
+    """A watched module of the grader's own, made for the test: ``last`` is its last member."""
+    import sys
+    import types
+
+    module = types.ModuleType("autograder._tamper_probe")
+    module.first, module.last = (lambda: 1), (lambda: 2)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module
+
+
+def test_a_member_moved_to_a_new_name_is_reported_though_every_value_is_the_same(probe_module):
+    tamper.take_snapshot()
+    try:
+        moved = probe_module.last
+        del probe_module.last
+        probe_module.renamed = moved
+        assert tamper.changed_grader_code() == ["autograder._tamper_probe.renamed"]
+    finally:
+        tamper._BASELINE.clear()
+
+
+def test_each_verdict_sees_a_change_made_after_the_one_before(probe_module):
+    """A verdict re-reads only the modules changed since the last one: a later change still shows."""
+    tamper.take_snapshot()
+    try:
+        assert tamper.changed_grader_code() == []
+        probe_module.first.__code__ = probe_module.last.__code__
+        assert tamper.changed_grader_code() == ["autograder._tamper_probe.first"]
+        probe_module.first = probe_module.last
+        assert tamper.changed_grader_code() == ["autograder._tamper_probe.first"]
+    finally:
+        tamper._BASELINE.clear()
+
+
+def test_a_class_member_patched_after_a_verdict_is_reported(probe_module):
+    class Client:
+        def get(self):
+            return 1
+
+    Client.__module__ = probe_module.__name__
+    probe_module.Client = Client
+    tamper.take_snapshot()
+    try:
+        assert tamper.changed_grader_code() == []
+        Client.get = lambda self: 2
+        assert tamper.changed_grader_code() == ["autograder._tamper_probe.Client.get"]
+    finally:
+        tamper._BASELINE.clear()
+
+
 def test_without_a_snapshot_nothing_is_judged():
     tamper._BASELINE.clear()
     assert tamper.changed_grader_code() == []
