@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from support.instructor import set_secret
 from support.required import missing
 
 from autograder.labkit import backend_from_env, running_redis_server
@@ -37,6 +38,12 @@ def no_redis_url(monkeypatch):
 
 def pytest_configure(config):
     os.environ.pop("REDIS_URL", None)  # the suite chooses its backends itself
+
+
+@pytest.fixture(scope="session", autouse=True)
+def instructor_secret():
+    """The secret the sandbox tests look for in learners' output, set before the first test of each worker."""
+    return set_secret()
 
 
 @pytest.fixture(params=["fakeredis", "redis-server"])

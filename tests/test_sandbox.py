@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
+import os
 import socket
 import threading
 import time
@@ -20,6 +20,7 @@ import psutil
 import pytest
 from hostile.corpus import FULL, HONEST, LESSON, build
 from hostile.escapes import MARKER, Targets, escape_cases
+from support.instructor import SECRET_NAME
 from support.required import missing
 
 from autograder.course import sandbox, worker
@@ -32,7 +33,6 @@ from autograder.layout import REPO_ROOT
 CELL_TIMEOUT = 15
 BUDGET = 40  # seconds per notebook in this batch; an honest lesson 01 takes ~5 s
 SLOW_CELLS, SLOW_SECONDS = 6, 10  # 60 s in all: every cell under the cell timeout, the notebook over the budget
-SECRET_NAME = "KATA_INSTRUCTOR_SECRET"
 batch = pytest.mark.xdist_group("sandbox-batch")
 
 
@@ -80,7 +80,7 @@ def _require_sandbox():
 def _grade(tmp_path_factory, sandboxed: bool, pick=None):
     """Grade the escapes (``pick``: only those learners) beside the honest learners; return what tests read."""
     folder, out = tmp_path_factory.mktemp("class"), tmp_path_factory.mktemp("graded")
-    secret = f"s3cret-{secrets.token_hex(8)}"
+    secret = os.environ[SECRET_NAME]  # set before any grading in this worker (conftest.instructor_secret)
     listener = Listener()
     with running_redis_server() as server:
         shared = server.client()
@@ -90,7 +90,6 @@ def _grade(tmp_path_factory, sandboxed: bool, pick=None):
         build(folder, cases + HONEST)
         before = _hashes(folder)
         with pytest.MonkeyPatch.context() as env:
-            env.setenv(SECRET_NAME, secret)
             env.setenv("REDIS_URL", server.url)
             outcomes = grade_class(
                 folder, out, jobs=2, progress=False, cell_timeout=CELL_TIMEOUT, sandboxed=sandboxed,
