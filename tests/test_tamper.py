@@ -12,6 +12,7 @@ from autograder.labkit import backend_from_env
 
 @pytest.fixture
 def snapshot():
+    tamper._PARTS.clear()  # every part read afresh, by the code under test (not cached by an earlier test)
     tamper.take_snapshot()
     yield
     tamper._BASELINE.clear()
@@ -60,6 +61,7 @@ def probe_module(monkeypatch):
 
 
 def test_a_member_moved_to_a_new_name_is_reported_though_every_value_is_the_same(probe_module):
+    tamper._PARTS.clear()
     tamper.take_snapshot()
     try:
         moved = probe_module.last
@@ -72,6 +74,7 @@ def test_a_member_moved_to_a_new_name_is_reported_though_every_value_is_the_same
 
 def test_each_verdict_sees_a_change_made_after_the_one_before(probe_module):
     """A verdict re-reads only the modules changed since the last one: a later change still shows."""
+    tamper._PARTS.clear()
     tamper.take_snapshot()
     try:
         assert tamper.changed_grader_code() == []
@@ -90,6 +93,7 @@ def test_a_class_member_patched_after_a_verdict_is_reported(probe_module):
 
     Client.__module__ = probe_module.__name__
     probe_module.Client = Client
+    tamper._PARTS.clear()
     tamper.take_snapshot()
     try:
         assert tamper.changed_grader_code() == []

@@ -109,11 +109,10 @@ def _ids(values: list[Any], anchors: list[Any]) -> tuple:
 
 def _fingerprint(name: str, module: ModuleType, anchors: list[Any]) -> tuple:
     """Everything ``_module_snapshot(name, module)`` depends on, cheap to compare: equal fingerprints, equal parts."""
-    namespace = dict(vars(module))
+    namespace = dict(vars(module))  # the classes are among its values: their identities are in the first _ids
     classes = [v for v in namespace.values() if isinstance(v, type) and v.__module__ == name]
-    anchors.append(classes)
     return (tuple(namespace), _ids(list(namespace.values()), anchors),
-            tuple((id(c), tuple(vars(c)), _ids(list(vars(c).values()), anchors)) for c in classes))  # fmt: skip
+            tuple((tuple(vars(c)), _ids(list(vars(c).values()), anchors)) for c in classes))  # fmt: skip
 
 
 # module name -> (fingerprint, part, anchors): a verdict re-reads only the modules changed since the last one (~180

@@ -51,6 +51,14 @@ SURVIVOR_REASONS: dict[str, str] = {
     "empty module name is not watched either way",
     "autograder.harness.tamper.x__guarded_aliases__mutmut": "`import redis.client` guards `redis`, already a guarded "
     "root; `from . import` and `import *` add names that can never be patched through: equivalent",
+    "autograder.harness.tamper.x__snapshot__mutmut_10": "the cache never hits: every verdict re-reads every module, "
+    "the same snapshot (only slower)",
+    "autograder.harness.tamper.x__snapshot__mutmut_11": "the cache never hits: every verdict re-reads every module, "
+    "the same snapshot (only slower)",
+    "autograder.harness.tamper.x__snapshot__mutmut_14": "the cache never hits: every verdict re-reads every module, "
+    "the same snapshot (only slower)",
+    "autograder.harness.tamper.x__ids__mutmut_12": "the anchors are dropped: only an id freed and reused by a new "
+    "object at the same address could tell, which no test can arrange",
     "autograder.harness.tamper.x__library_roots__mutmut": "every watched package is imported and has a __file__ when "
     "the snapshot is judged: equivalent",
     "autograder.harness.tamper.x__module_level_bindings__mutmut": "a dotted import binds its first part; the mutant "
