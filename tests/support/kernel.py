@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import KernelManager
 
 
 @dataclass
@@ -25,9 +28,14 @@ class LiveKernel:
         full_env = dict(os.environ)
         full_env.pop("REDIS_URL", None)
         full_env.update(env or {})
-        self.manager, self.client = start_new_kernel(
-            kernel_name="python3", cwd=cwd, env=full_env, extra_arguments=["--IPKernelApp.log_level=ERROR"]
-        )
+        # IPC sockets, not TCP ports: jupyter_client picks a free port and releases it before the kernel binds it,
+        # so with many kernels starting at once another process can take it ("Address already in use").
+        self._sockets = tempfile.mkdtemp(prefix="kata-kernel-")
+        self.manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(self._sockets) / "k"))
+        self.manager.start_kernel(cwd=cwd, env=full_env, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
 
     def run(self, code: str, timeout: float = 60, store_history: bool = True) -> CellRun:
         """Run one cell. ``store_history=False``: the test's own scaffolding, kept out of the input history that the
@@ -59,3 +67,4 @@ class LiveKernel:
     def close(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
+        shutil.rmtree(self._sockets, ignore_errors=True)
