@@ -26,18 +26,22 @@ from .labkit import (
     connect,
     count_connections,
     demo_size,
+    find_redis_server,
     free_port,
     grading_spy,
     lesson_backend,
     median_ms,
     no_retry,
+    real_server,
     redis_server_path,
     run_in_threads,
     running_redis_server,
     servers_to_measure,
     timeline,
     unlink_matching,
+    victim_pings,
 )
+from .labkit.server import INSTALL_HINT
 from .learner.hints import hints, solution
 from .learner.widgets import show_progress
 
@@ -63,6 +67,7 @@ __all__ = [
     "connect",
     "count_connections",
     "demo_size",
+    "find_redis_server",
     "free_port",
     "grading_spy",
     "hints",
@@ -70,6 +75,7 @@ __all__ = [
     "median_ms",
     "no_retry",
     "parse_config",
+    "real_server",
     "redis_server_path",
     "run_in_threads",
     "running_redis_server",
@@ -79,6 +85,7 @@ __all__ = [
     "start_lesson",
     "timeline",
     "unlink_matching",
+    "victim_pings",
 ]
 
 
@@ -90,4 +97,16 @@ def start_lesson() -> redis.Redis:
 
     session.start()
     print("Connected to", lesson_backend().describe())
+    print(real_server_demos())
     return connect()
+
+
+def real_server_demos() -> str:
+    """One line: which redis-server the real-server demos start, or why they cannot start one."""
+    try:
+        binary = find_redis_server()
+    except RedisServerError as error:
+        return f"Real-server demos: none ({error})"
+    if binary is None:
+        return f"Real-server demos: none, no redis-server binary found; {INSTALL_HINT}"
+    return f"Real-server demos: a throwaway {binary.label} (found via {binary.source}: {binary.path})"

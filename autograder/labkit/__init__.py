@@ -13,12 +13,21 @@ from .demo import (
     being_graded,
     demo_size,
     median_ms,
+    real_server,
     run_in_threads,
     servers_to_measure,
+    victim_pings,
 )
 from .faults import FaultInjector, InjectedFault, is_write_command
 from .keyspace import unlink_matching
-from .server import RedisServerError, free_port, redis_server_path, running_redis_server
+from .server import (
+    RedisServerError,
+    ServerBinary,
+    find_redis_server,
+    free_port,
+    redis_server_path,
+    running_redis_server,
+)
 from .spy import Command, CommandSpy
 
 __all__ = [
@@ -34,24 +43,28 @@ __all__ = [
     "DatabaseUnavailable",
     "LessonDB",
     "RedisServerError",
+    "ServerBinary",
     "backend_from_env",
     "backends_to_measure",
     "being_graded",
     "connect",
     "count_connections",
     "demo_size",
+    "find_redis_server",
     "free_port",
     "grading_spy",
     "is_write_command",
     "lesson_backend",
     "median_ms",
     "no_retry",
+    "real_server",
     "redis_server_path",
     "run_in_threads",
     "running_redis_server",
     "servers_to_measure",
     "timeline",
     "unlink_matching",
+    "victim_pings",
 ]
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .backend import Backend, backend_from_env, lesson_backend
@@ -124,14 +128,15 @@ def run_in_threads(fn: Callable[[], Any], n: int, timeout: float = 5.0) -> tuple
 @contextmanager
 def backends_to_measure() -> Iterator[dict[str, Backend]]:
     """{label: Backend}: the lesson's Redis, plus a throwaway real redis-server for comparison when the lesson
-    runs on fakeredis and redis-server is installed on this machine (stopped when the block ends)."""
+    runs on fakeredis and a redis-server binary is found (:func:`find_redis_server`; stopped when the block ends).
+    The throwaway's label names its version, e.g. ``redis-server 7.0.15 (throwaway)``."""
     here = lesson_backend()
     backends = {here.name: here}
     if here.is_real or redis_server_path() is None:
         yield backends
         return
     with running_redis_server() as server:
-        backends["redis-server (throwaway)"] = backend_from_env({"REDIS_URL": server.url})
+        backends[f"{server.label} (throwaway)"] = backend_from_env({"REDIS_URL": server.url})
         yield backends
 
 
@@ -140,3 +145,109 @@ def servers_to_measure() -> Iterator[dict[str, Any]]:
     """{label: bytes client} for the same servers as :func:`backends_to_measure`."""
     with backends_to_measure() as backends:
         yield {label: backend.client(decode_responses=False) for label, backend in backends.items()}
+
+
+@dataclass
+class RealServer:
+    """A real redis-server a demo may use: a label naming it and its version, a client, and its URL."""
+
+    label: str
+    client: Any
+    url: str
+
+
+@contextmanager
+def real_server(*, decode_responses: bool = True) -> Iterator[RealServer | None]:
+    """A real redis-server for a demo whose point only a real server shows: the lesson's own Redis when
+    ``REDIS_URL`` names one, else a throwaway one (stopped when the block ends); None when no redis-server binary
+    is found (:func:`find_redis_server`)."""
+    here = lesson_backend()
+    if here.is_real:
+        client = here.client(decode_responses=decode_responses)
+        version = client.info("server").get("redis_version", "?")
+        yield RealServer(f"redis-server {version} (this lesson's, at {here.display_url})", client, here.url)
+        client.close()
+        return
+    if redis_server_path() is None:
+        yield None
+        return
+    with running_redis_server() as server:
+        client = backend_from_env({"REDIS_URL": server.url}).client(decode_responses=decode_responses)
+        yield RealServer(f"{server.label} (throwaway)", client, server.url)
+        client.close()
+
+
+# The victim runs in a process of its own: a thread of this kernel would also wait for the GIL while the demo's
+# client decodes a big reply, and charge that wait to the server.
+_VICTIM = """
+import json, select, sys, time
+import redis
+client = redis.Redis.from_url(sys.argv[1], socket_timeout=30)
+client.ping()
+print("ready", flush=True)
+samples = []
+while not select.select([sys.stdin], [], [], 0)[0]:
+    sent = time.monotonic()
+    client.ping()
+    samples.append((sent, (time.monotonic() - sent) * 1000))
+    time.sleep(0.0005)
+print(json.dumps(samples), flush=True)
+"""
+
+
+@dataclass
+class VictimRun:
+    """Another client's PINGs around one action: ``samples`` are (seconds since the first PING, round trip in ms);
+    the action ran from ``began`` to ``ended``, in the same seconds."""
+
+    samples: list[tuple[float, float]]
+    began: float
+    ended: float
+
+    def _overlaps(self, sent: float, ms: float) -> bool:
+        return sent <= self.ended and sent + ms / 1000 >= self.began
+
+    @property
+    def during(self) -> list[float]:
+        """Round trips (ms) of the PINGs that were in flight at some moment of the action."""
+        return [ms for sent, ms in self.samples if self._overlaps(sent, ms)]
+
+    @property
+    def worst(self) -> float:
+        """The longest wait of a PING in flight during the action (0.0 when none was)."""
+        return max(self.during, default=0.0)
+
+    @property
+    def idle(self) -> float:
+        """The median round trip of the PINGs outside the action: the server's normal answer time here."""
+        outside = [ms for sent, ms in self.samples if not self._overlaps(sent, ms)]
+        return statistics.median(outside) if outside else 0.0
+
+
+def victim_pings(url: str, action: Callable[[], Any], *, lead: float = 0.05, tail: float = 0.05) -> VictimRun:
+    """What another client of the server at ``url`` lives through while ``action()`` runs.
+
+    Another process sends PING after PING on a connection of its own, from ``lead`` seconds before the action
+    until ``tail`` seconds after it.
+    """
+    victim = subprocess.Popen(
+        [sys.executable, "-c", _VICTIM, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        if victim.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the victim client could not reach {url}")
+        time.sleep(lead)
+        began = time.monotonic()
+        try:
+            action()
+        finally:
+            ended = time.monotonic()
+            time.sleep(tail)
+        out, _ = victim.communicate("stop\n", timeout=30)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait()
+    samples = json.loads(out)
+    origin = samples[0][0]
+    return VictimRun([(sent - origin, ms) for sent, ms in samples], began - origin, ended - origin)

