@@ -221,7 +221,7 @@ else:
     plt.show()
 
 # %% [markdown] id="victim-text"
-# Read the plot left to right. While `KEYS` runs, the other client's PING gets no answer at all: it waits for the whole command, so its round trip becomes the `KEYS` time. While the `SCAN` iteration runs, the PINGs are answered between two calls, so each one waits at most one short call. Same keys, same total work; only the size of the steps differs. That is the standard.
+# Read the plot left to right. When `KEYS` starts, the other client's PING gets no answer at all: it waits for the whole command, so its round trip is about the server-side `KEYS` time printed above (SLOWLOG). The rest of the red band is this kernel receiving and decoding every key; the server is free again by then. While the `SCAN` iteration runs, the PINGs are answered between two calls, so each one waits at most about one short call. Same keys, same total work; only the size of the steps differs. That is the standard.
 
 # %% [markdown] id="why-text"
 # ### Reading the numbers
