@@ -72,6 +72,13 @@ def test_nbgrader_gives_solution_full_marks_untouched_zero_and_feedback_without_
         read(solution_path(lesson)))}  # fmt: skip
     assert full == {k: float(v) for k, v in max_points.items()}
     assert zero.keys() == full.keys() and all(score == 0 for score in zero.values()), zero
+    # Run All in JupyterLab stops only at an error in a cell without the raises-exception tag: in the untouched
+    # lesson, only the (tagged) check cells fail, so a learner's Run All reaches every demo and the progress panel.
+    [graded] = (tmp_path / "autograded" / "untouched" / lesson).glob("*.ipynb")
+    failed = [c for c in read(graded).cells if any(o.output_type == "error" for o in c.get("outputs", []))]
+    assert failed, "the untouched lesson's checks must fail, or this proves nothing"
+    stops = [c.get("id") for c in failed if "raises-exception" not in c.metadata.get("tags", [])]
+    assert not stops, f"Run All on the untouched lesson would stop at {stops}"
 
     hidden, visible = hidden_test_lines(lesson)
     assert hidden, "every lesson hides some tests"

@@ -172,6 +172,9 @@ def hidden_case_count(source: str) -> int:
     return len(ast.parse(block).body) if block.strip() else 0
 
 
+RUN_ALL_CONTINUES = "raises-exception"
+
+
 def to_notebook(cells: list[SourceCell], points: dict[str, int | float]) -> nbformat.NotebookNode:
     """The nbgrader source notebook (solutions/) for a lesson's cells; ``points`` per exercise id."""
     out = []
@@ -187,6 +190,9 @@ def to_notebook(cells: list[SourceCell], points: dict[str, int | float]) -> nbfo
         elif cell.kind == "check":
             source = check_source(cell)
             metadata = _nbgrader(cell.id, grade=True, locked=True, points=points[cell.exercise])
+            # An unsolved check raises; the tag lets JupyterLab's Run All go on to the demos and the progress panel
+            # after it (nbclient honours it too). nbgrader still scores the cell by its error output: 0.
+            metadata["tags"] = [RUN_ALL_CONTINUES]
         elif cell.kind == "hints":
             source = f'hints("{cell.exercise}")'
         out.append(nbformat.v4.new_code_cell(source, id=cell.id, metadata=metadata))

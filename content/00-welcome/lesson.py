@@ -10,7 +10,7 @@
 # %% [markdown] id="how-it-works"
 # ## How the workbook works
 #
-# Each lesson is a notebook like this one. Run cells top to bottom with **Shift+Enter**.
+# Each lesson is a notebook like this one. Run cells top to bottom with **Shift+Enter**, or all at once with **Run ▸ Run All Cells**: a check you have not solved yet says so (❌ Not yet) and the run carries on to the demos below it.
 #
 # - **Explanations and demos** show a caching rule and *measure* why it matters. The numbers you see are computed when you run the cell, on the Redis you are connected to.
 # - **Exercises** come in three cells: a task (what to build), an **answer cell** where you write code, and a locked **check cell** that grades what your code *does*: the commands it sends to Redis, the keys and TTLs it leaves behind. Return values alone are not enough.
