@@ -82,6 +82,7 @@ __all__ = [
     "servers_to_measure",
     "show_progress",
     "solution",
+    "standards",
     "start_lesson",
     "timeline",
     "unlink_matching",
@@ -110,3 +111,15 @@ def real_server_demos() -> str:
     if binary is None:
         return f"Real-server demos: none, no redis-server binary found; {INSTALL_HINT}"
     return f"Real-server demos: a throwaway {binary.label} (found via {binary.source}: {binary.path})"
+
+
+def standards() -> None:
+    """Print the 16 standards, by group: the id every check, hint and lesson cites, and its rule."""
+    from .catalog.standards import catalog
+
+    group = None
+    for entry in catalog().values():
+        if entry.group != group:
+            group = entry.group
+            print(f"\n{group}")
+        print(f"  {entry.id:<30} {entry.rule}")

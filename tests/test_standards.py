@@ -92,3 +92,16 @@ def test_every_kata_offers_a_closed_candidate_list_and_a_nudge_for_every_standar
     task = (ROOT / "content" / kata.lesson / "lesson.py").read_text().split('id="kata-task"', 1)[1].split("# %% ", 1)[0]
     unlisted = [c for c in kata.candidates if f"`{c}`" not in task]
     assert not unlisted, f"{kata.id}: the task text does not offer {unlisted}"
+
+
+def test_a_learner_can_print_every_standard_from_a_notebook(capsys):
+    """Under `make lab` the catalog file is outside the file browser: lesson 00 prints it with standards()."""
+    from autograder.catalog.standards import catalog
+    from autograder.lesson import standards
+
+    standards()
+    out = capsys.readouterr().out
+    for entry in catalog().values():
+        assert f"  {entry.id:<30} {entry.rule}" in out
+        assert f"\n{entry.group}\n" in out
+    assert len(catalog()) == 16

@@ -261,8 +261,9 @@ def _rename_deprecated(config: RedisConfig) -> list[Finding]:
             "security-dangerous-commands",
             expected="deprecated: prefer ACL rules such as -@dangerous on the application users",
             got=", ".join(_quoted_at(d, "") for d in renames),
-            hint="rename-command is deprecated since Redis 7: it breaks clients and tools that call the real name "
-                 "(redis-py's config_get), and cannot differ per user. Use `user ... -@dangerous` instead.",
+            hint="rename-command is deprecated (redis.conf says so since Redis 6, which added ACLs): it breaks "
+                 "clients and tools that call the real name (redis-py's config_get), and cannot differ per user. "
+                 "Use `user ... -@dangerous` instead.",
             severity=Severity.ACTIONABLE,
     )]  # fmt: skip
 

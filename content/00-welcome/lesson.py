@@ -3,7 +3,7 @@
 #
 # **Goals.** Learn how this workbook works, measure why a cache is worth having, and pass your first graded exercise.
 #
-# **Standards you will meet:** `ttl-always`, `key-namespace` (each lesson names the standards it teaches by id; the full list of 16 is in `autograder/catalog/standards.toml`).
+# **Standards you will meet:** `ttl-always`, `key-namespace` (each lesson names the standards it teaches by id; the cell after the setup prints all 16; their source is `autograder/catalog/standards.toml` in the workbook's repository).
 #
 # **Time:** about 15 minutes.
 
@@ -31,9 +31,26 @@ import time
 
 import matplotlib.pyplot as plt
 
-from autograder.lesson import Exercise, checks, grading_spy, hints, lesson_backend, show_progress, start_lesson
+from autograder.lesson import (
+    Exercise,
+    checks,
+    grading_spy,
+    hints,
+    lesson_backend,
+    show_progress,
+    standards,
+    start_lesson,
+)
 
 r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
+
+# %% [markdown] id="standards-text"
+# ## The 16 standards
+#
+# Every check grades your code against these rules, and every finding cites one by its id (`ttl-always`, `key-namespace`, ...). Each lesson teaches one group. Print them whenever you like with `standards()`:
+
+# %% id="standards-list"
+standards()
 
 # %% [markdown] id="why"
 # ## Why cache? A measured demo

@@ -150,7 +150,7 @@ print(f"for a million cached searches that is {len(long_key) * 1e6 / 2**20:.0f} 
 #
 # - **Redis Cluster supports only database 0.** Code that `SELECT`s breaks the day you scale out.
 # - A pooled connection that ran `SELECT 3` stays on database 3 for the next caller that borrows it.
-# - `SCAN`, `INFO keyspace` and your monitoring see one database at a time: data hides.
+# - `SCAN`, `DBSIZE` and most dashboards look at one database at a time (only `INFO keyspace` lists every database): data hides from whoever looks at db 0.
 #
 # The spy shows what a client made with `db=3` really sends when it connects:
 

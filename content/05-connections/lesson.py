@@ -40,6 +40,7 @@ from autograder.lesson import (
     backends_to_measure,
     checks,
     count_connections,
+    demo_size,
     free_port,
     grading_spy,
     hints,
@@ -277,6 +278,48 @@ plt.show()
 # - `Retry(ExponentialBackoff(cap=0.1, base=0.01), 2)` or similar: a couple of quick retries for a blip, bounded well under your request's time budget.
 #
 # `client = redis.Redis.from_url(url, retry=Retry(NoBackoff(), 0))` or, on an existing client, `client.set_retry(...)`.
+
+# %% [markdown] id="retry-stack-text"
+# ### Retries multiply
+#
+# Code often wraps each cache call in a retry loop of its own, written for a client that never retried. On redis-py 8's default policy, every attempt of that loop is itself 1 + 10 attempts. Below: a loop of three attempts around one `GET`, on a client with the default policy, against the same dead port; a counting backoff (the default one, unchanged, that counts its calls) tells how often the client tried.
+
+# %% id="retry-stack"
+APP_ATTEMPTS = demo_size(3, graded=1)
+client_retries = []
+
+
+class CountingBackoff(ExponentialWithJitterBackoff):
+    """redis-py's default backoff, unchanged, except that it counts the retries it is asked to wait for."""
+
+    def compute(self, failures):
+        client_retries.append(failures)
+        return super().compute(failures)
+
+
+def get_with_app_retries(client, key, attempts):
+    """❌ An application retry loop around a client that already retries."""
+    for attempt in range(attempts):
+        try:
+            return client.get(key)
+        except redis.ConnectionError:
+            if attempt == attempts - 1:
+                raise
+
+
+stacked = redis.Redis(host="127.0.0.1", port=dead_port, retry=Retry(CountingBackoff(base=0.01, cap=1), 10),
+                      socket_connect_timeout=1)  # fmt: skip
+start = time.perf_counter()
+try:
+    get_with_app_retries(stacked, "user:1:name", APP_ATTEMPTS)
+except redis.ConnectionError as error:
+    stacked_s, failed_with = time.perf_counter() - start, type(error).__name__
+tries = APP_ATTEMPTS + len(client_retries)  # each client call: one first try, then one per retry
+print(f"{APP_ATTEMPTS} application attempt(s) × (1 + 10 client retries) = {tries} tries at the server; "
+      f"{failed_with} reached the caller after {stacked_s:.1f} s")
+
+# %% [markdown] id="retry-stack-read"
+# Retry in **one** place: the client's policy or your own loop, never both, and bound the total by your request's time budget. And retry only what is safe to run twice: a `GET` or a `SET k v EX` can be repeated; an `INCR` whose reply was lost may already have counted once (the table below).
 
 # %% [markdown] id="which-errors"
 # ## Which errors are worth retrying?

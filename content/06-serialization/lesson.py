@@ -296,7 +296,7 @@ for name in sizes:
 
 
 # %% [markdown] id="size-text"
-# Indentation is whitespace per nesting level per line: it costs most on exactly the objects with many small nested items. Cache the **compact** form; pretty-print when a human looks (`json.dumps(json.loads(raw), indent=2)` in a debugging script, or `redis-cli --no-raw`). Pickle comes out about the same size as compact JSON (the ratio above), so it buys nothing here; and the tags themselves (`{"$decimal": ...}`) are a cost the schema form of the exercises does not pay.
+# Indentation is whitespace per nesting level per line: it costs most on exactly the objects with many small nested items. Cache the **compact** form; pretty-print when a human looks (`json.dumps(json.loads(raw), indent=2)` in a debugging script, or `redis-cli --raw GET key | python -m json.tool`; `redis-cli` itself never re-indents JSON). Pickle comes out about the same size as compact JSON (the ratio above), so it buys nothing here; and the tags themselves (`{"$decimal": ...}`) are a cost the schema form of the exercises does not pay.
 
 # %% [markdown] id="how-schema"
 # ## Worked example: a schema codec for customers

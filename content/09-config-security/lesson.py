@@ -326,7 +326,7 @@ else:
 # ```
 #
 # Notes:
-# - **`rename-command FLUSHALL ""`** is the old way to disable a command. It is deprecated since Redis 7: it breaks tools that use the real name (redis-py's `config_get`), and it applies to every user. ACL rules (`-@dangerous`, or `-flushall -keys …`) are per user.
+# - **`rename-command FLUSHALL ""`** is the old way to disable a command. redis.conf has marked it deprecated since Redis 6 (when ACLs arrived): it breaks tools that use the real name (redis-py's `config_get`), and it applies to every user. ACL rules (`-@dangerous`, or `-flushall -keys …`) are per user.
 # - **`requirepass`** alone is acceptable when it is long and random (16+ characters; never `foobared`, the example from the default redis.conf): it sets the password of the `default` user. ACL users are better: each service gets its own password and rights.
 # - **Persistence is a choice.** For a store (Redis holds the only copy) it is the opposite: `appendonly yes` with `appendfsync everysec`, `save` rules, and `maxmemory-policy noeviction` so a full server fails loudly instead of deleting data.
 # - In real deployments put passwords in a file readable only by Redis (`include /etc/redis/secrets.conf` or `aclfile /etc/redis/users.acl`), not in the config you commit.
@@ -780,7 +780,7 @@ ex.verdict()
 # - **`config-maxmemory`**: set `maxmemory` below the host's RAM and choose `maxmemory-policy` for the data: `allkeys-lru`/`allkeys-lfu` for a pure cache, `volatile-*` only when the keys that must stay have no TTL and every evictable key has one, `noeviction` for a store. At the limit, `noeviction` refuses writes with OOM and `volatile-*` with no TTL'd keys does the same.
 # - **`config-persistence`**: none for a pure cache (`save ""`, `appendonly no`); for a store `appendonly yes` with `appendfsync everysec`, plus `save` rules.
 # - **`security-auth`**: `user default off` and one ACL user per service with a long random password (or at least a strong `requirepass`); a client that never authenticates is refused.
-# - **`security-dangerous-commands`**: application users get `-@dangerous` (no `FLUSHALL`, `FLUSHDB`, `KEYS`, `CONFIG`, `DEBUG`); operators keep a separate user. `rename-command` is deprecated since Redis 7.
+# - **`security-dangerous-commands`**: application users get `-@dangerous` (no `FLUSHALL`, `FLUSHDB`, `KEYS`, `CONFIG`, `DEBUG`); operators keep a separate user. `rename-command` is deprecated (since Redis 6).
 # - **`security-network`**: `bind` to loopback and private interfaces, keep `protected-mode yes`, firewall the port; never expose Redis publicly.
 # - Audit a config with `python -m autograder audit-config redis.conf [--purpose store]`, a running server with `audit_live(client)`; fakeredis cannot evict or enforce passwords, so check those on a real server.
 #
