@@ -265,8 +265,9 @@ if victims is not None:
 # | list | `LLEN` | elements |
 # | set | `SCARD` | members |
 # | sorted set | `ZCARD` | members |
+# | stream | `XLEN` | entries |
 #
-# `TYPE key` tells you which probe to use. This is exactly what `redis-cli --bigkeys` does (`--memkeys` uses `MEMORY USAGE` instead).
+# `TYPE key` answers `string`, `hash`, `list`, `set`, `zset` or `stream` (`none` when the key does not exist), and so tells you which probe to use. This is exactly what `redis-cli --bigkeys` does (`--memkeys` uses `MEMORY USAGE` instead).
 
 # %% id="memory-probe"
 def memory_usage_or_none(client, key):
@@ -288,22 +289,35 @@ def probe(client, key):
     return kind, None, "(lists, sets, sorted sets: your turn in exercise 3)"
 
 
+def encoding_or_none(client, key):
+    """OBJECT ENCODING: how the server stores the value; None where there is no OBJECT command (fakeredis)."""
+    try:
+        found = client.object("encoding", key)
+    except redis.ResponseError:  # fakeredis: "unknown command 'object'"
+        return None
+    return found.decode() if isinstance(found, bytes) else found
+
+
 with servers_to_measure() as clients:
     for label, client in clients.items():
         client.set("demo:page:home", b"<html>" + b"x" * 2_000, ex=60)
         client.set("demo:report:2024", b"x" * (3 * ONE_MB), ex=60)
         fill_hash(client, "demo:wide-hash", 10_000)
+        client.hset("demo:small-hash", mapping={f"field:{i}": "v" * 20 for i in range(100)})
+        client.expire("demo:small-hash", 60)
         print(f"on {label}:")
-        for key in ("demo:page:home", "demo:report:2024", "demo:wide-hash"):
+        for key in ("demo:page:home", "demo:report:2024", "demo:small-hash", "demo:wide-hash"):
             kind, size, unit = probe(client, key)
             used = memory_usage_or_none(client, key)
             shown = f"{used:>12,} bytes" if used is not None else "  not available (fakeredis has no MEMORY command)"
-            print(f"  {key:<18} {kind:<6} {size:>10,} {unit:<7} MEMORY USAGE {shown}")
-        client.unlink("demo:page:home", "demo:report:2024", "demo:wide-hash")
+            encoding = encoding_or_none(client, key)
+            print(f"  {key:<18} {kind:<6} {size:>10,} {unit:<7} MEMORY USAGE {shown}"
+                  + (f" · encoding {encoding}" if encoding else ""))
+        client.unlink("demo:page:home", "demo:report:2024", "demo:small-hash", "demo:wide-hash")
 
 
 # %% [markdown] id="memory-after"
-# Two things to notice on the real server: `MEMORY USAGE` of a string is its length plus a little overhead, and a hash of 10 000 short fields takes far more memory than its field count suggests (each field is an object of its own). `HLEN` tells you *how many* elements a collection has, not how many bytes: use a field-count threshold for collections and a byte threshold for strings.
+# Three things to notice on the real server: `MEMORY USAGE` of a string is its length plus the allocator's overhead (a jemalloc build rounds a big block up to its next size class, so a 3 MB string can cost noticeably more than 3 MB; compare the two numbers above). A hash of 100 short fields is stored compactly, one after the other in a single block (`OBJECT ENCODING` says `listpack`, `ziplist` before Redis 7): about the bytes of its fields and little more. A hash of 10 000 fields is past the compact limit (`hash-max-listpack-entries`, 128 by default, and values up to `hash-max-listpack-value`, 64 bytes), so it became a real hash table (`hashtable`), with a pointer-heavy entry per field: its bytes per field are higher. `HLEN` tells you *how many* elements a collection has, not how many bytes: use a field-count threshold for collections and a byte threshold for strings.
 
 # %% [markdown] id="hash-how"
 # ## Cure 1: split a big object into a hash
@@ -412,7 +426,7 @@ plt.show()
 # %% [markdown] id="key-length"
 # ## Keys count too: `key-readable` and long keys
 #
-# Lesson 01 asked for readable keys. Long keys hurt in a smaller way than big values, but on every single command: the key is sent with each request, hashed on each lookup, and stored once per entry. A common mistake is to put a whole SQL query or URL into the key. Hash it instead: a SHA-1 hex digest is always 40 characters, so `query:` plus the digest is a short, namespaced key that every service computes the same way.
+# Lesson 01 asked for readable keys. Long keys hurt in a smaller way than big values, but on every single command: the key is sent with each request, hashed on each lookup, and stored once per entry. A common mistake is to put a whole SQL query or URL into the key. Hash it instead: a SHA-1 hex digest is always 40 characters, so `query:` plus the digest is a short, namespaced key that every service computes the same way. The checker reports one finding per key, the first rule it breaks: the SQL key has spaces, so it trips `keys without spaces` before its length is even looked at; the URL key has none and shows the length rule.
 
 # %% id="key-length-demo"
 sql = ("SELECT p.id, p.name, p.price, p.stock, c.name AS category FROM products p "
@@ -420,20 +434,24 @@ sql = ("SELECT p.id, p.name, p.price, p.stock, c.name AS category FROM products 
        "AND p.stock > 0 AND p.published = true ORDER BY p.rating DESC, p.id LIMIT 50 OFFSET 100")
 long_key = f"query:{sql}"
 short_key = f"query:{hashlib.sha1(sql.encode()).hexdigest()}"
+url = ("https://shop.example.com/search?category=books&max_price=20&in_stock=true&published=true"
+       "&sort=rating_desc,id_asc&page=3&per_page=50&lang=en-GB&currency=GBP&utm_source=newsletter"
+       "&utm_medium=email&utm_campaign=spring-reading-2024&utm_content=hero-banner&session_ref=a81f3c")
+url_key = f"page:{url}"  # no spaces at all, just long
 
 with servers_to_measure() as clients:
     for label, client in clients.items():
         print(f"on {label}:")
-        for key in (long_key, short_key):
+        for key in (long_key, url_key, short_key):
             client.set(key, "[...50 rows...]", ex=300)
             used = memory_usage_or_none(client, key)
             client.unlink(key)
             shown = f"{used:>4} bytes" if used is not None else "n/a (fakeredis)"
             print(f"  {len(key):>4}-char key · MEMORY USAGE {shown} · {key if len(key) <= 60 else key[:60] + '…'}")
 
-for key in (long_key, short_key):
+for name, key in (("SQL", long_key), ("URL", url_key), ("hashed", short_key)):
     found = checks.keys_readable([key])
-    print(f"keys_readable on the {len(key)}-char key:", "; ".join(f.expected for f in found) or "no findings")
+    print(f"keys_readable on the {len(key)}-char {name} key:", "; ".join(f.expected for f in found) or "no findings")
 print(f"a million cached queries: about {len(long_key) - len(short_key):,} MB more, just for the long keys")
 
 
