@@ -547,3 +547,18 @@ def test_live_audit_through_a_renamed_config_command():
     assert "SECRETCFG" in deprecated.got and "flushdb" in deprecated.got
     (still_open,) = [f for f in findings if f.standard_id == "security-dangerous-commands" and f.fails]
     assert "FLUSHALL by `default`" in still_open.got and "CONFIG" not in still_open.got
+
+
+def test_protected_mode_off_says_what_is_left_when_a_password_guards_the_default_user():
+    """Protected mode refuses remote clients only while the default user needs no password (issue 13)."""
+
+    def network(text):
+        [finding] = [f for f in audit(text) if f.standard_id == "security-network"]
+        return finding
+
+    exposed = ("bind 0.0.0.0", "protected-mode no")
+    guarded = network(variant(add=exposed))
+    assert guarded.severity is ESSENTIAL and "the passwords are the only lock left" in guarded.got
+    assert "let in" not in guarded.got
+    unguarded = network(variant(drop=("user ",), add=(*exposed, "user default on nopass ~* &* +@all")))
+    assert "any host that reaches the port is let in" in unguarded.got

@@ -305,11 +305,21 @@ def _network(config: RedisConfig) -> list[Finding]:
     protected = config.last("protected-mode")
     expected_bind = "`bind 127.0.0.1 -::1` or a private address such as `bind 127.0.0.1 10.0.0.5`"
     if protected is not None and protected.args[0].lower() == "no":
+        # Protected mode only refuses remote clients while the default user needs no password.
+        default_open = config.users_unknown or any(u.name == "default" and u.open for u in config.users())
+        if not public:
+            risk = ""
+        elif default_open:
+            risk = f" with {exposure}: any host that reaches the port is let in"
+        else:
+            risk = (
+                f" with {exposure}: the passwords are the only lock left, and protected mode would be the "
+                "safety net the day the default user is left without one"
+            )
         return [Finding(
             "security-network",
             expected=f"`protected-mode yes` and {expected_bind}",
-            got=f"`{protected}` ({protected.where})"
-            + (f" with {exposure}: any host that reaches the port is let in" if public else ""),
+            got=f"`{protected}` ({protected.where})" + risk,
             hint="Redis assumes a trusted network. Protected mode is the safety net when bind or auth are wrong; "
                  "never turn it off.",
         )]  # fmt: skip
