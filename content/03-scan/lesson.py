@@ -386,18 +386,21 @@ def delete_matching_bad(r, pattern):
 
 
 def show_log(title, spy):
-    """Print the spy's log, folding runs of the same command into one line."""
+    """Print the spy's log, one line per round trip: a pipeline's commands travel together, so they fold into one
+    line; separate commands of the same kind stay separate lines."""
     print(title)
-    runs = []  # [name, via, how many in a row, keys per command, first command]
+    runs = []  # [name, via, round trip, how many, keys per command, first command]
     for cmd in spy.commands:
         keys = len(cmd.args) if cmd.name in ("DEL", "UNLINK") else None
-        if runs and runs[-1][:2] == [cmd.name, cmd.via] and runs[-1][3] == keys:
-            runs[-1][2] += 1
+        trip = cmd.batch if cmd.via in ("pipeline", "transaction") else None
+        if runs and trip is not None and runs[-1][:3] == [cmd.name, cmd.via, trip] and runs[-1][4] == keys:
+            runs[-1][3] += 1
         else:
-            runs.append([cmd.name, cmd.via, 1, keys, cmd])
-    for name, via, times, keys, first in runs:
-        what = f"{keys} key(s) each" if keys is not None else f"first: {first}"
-        print(f"   {times:>4} × {name:<6} via {via:<9} {what}")
+            runs.append([cmd.name, cmd.via, trip, 1, keys, cmd])
+    for n, (name, _via, trip, times, keys, first) in enumerate(runs, start=1):
+        how = "in one pipelined round trip" if trip is not None else "on its own"
+        what = f"{keys} key(s) each" if keys is not None else f"{first}"
+        print(f"   round trip {n}: {times:>3} × {name:<6} {how:<28} {what}")
 
 
 bad_spy = CommandSpy()
