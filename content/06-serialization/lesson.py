@@ -182,11 +182,29 @@ except AttributeError as error:
 #
 # | Python type | as JSON | why not the obvious shortcut |
 # |---|---|---|
-# | `datetime` (timezone-aware) | ISO 8601 string, `"2024-05-01T12:30:00+00:00"` | a float timestamp loses microseconds far from 1970; naive datetimes lose the zone |
+# | `datetime` (timezone-aware) | ISO 8601 string, `"2024-05-01T12:30:00+00:00"` | a float timestamp loses microseconds beyond the year 2242 (a "valid until 9999-12-31" sentinel, say), and JavaScript reads it in milliseconds; a naive datetime loses the zone (both shown below) |
 # | `Decimal` (money) | string, `"12.50"` | a JSON number becomes a float: `0.1 + 0.2`, and `12.50` comes back as `12.5` |
 # | `UUID` | string, `"7f3c…"` | |
 # | `bytes` | base64 string | `default=str` writes the repr `"b'...'"`; raw bytes are not valid JSON text |
 #
+# %% id="datetime-harm"
+# Two shortcuts, measured. A naive datetime travels without its zone: every reader assumes its own.
+naive_text = datetime(2024, 5, 1, 12, 30).isoformat()  # written by a server whose clock reads local time
+readers = {"London (BST, +1)": timezone(timedelta(hours=1)), "New York (EDT, -4)": timezone(timedelta(hours=-4)),
+           "Tokyo (JST, +9)": timezone(timedelta(hours=9))}  # fmt: skip
+print(f"the cache holds {naive_text!r}: no offset")
+for city, zone in readers.items():
+    instant = datetime.fromisoformat(naive_text).replace(tzinfo=zone).astimezone(UTC)
+    print(f"  a reader in {city:<20} takes it for {instant:%Y-%m-%d %H:%M} UTC")
+
+# A float timestamp has 53 bits: past 2**33 seconds (the year 2242) its step is wider than a microsecond.
+sentinel = datetime(9999, 12, 31, 23, 59, 59, 123457, tzinfo=UTC)  # "valid until forever" (.999999 rounds past 9999)
+for when in (datetime(2024, 5, 1, 12, 30, 0, 123457, tzinfo=UTC), sentinel):
+    back = datetime.fromtimestamp(when.timestamp(), UTC)
+    print(f"{when.isoformat()} → timestamp {when.timestamp()!r} → {back.isoformat()}"
+          + ("  (exact)" if back == when else f"  ({(back - when).total_seconds() * 1e6:+.0f} µs)"))
+
+# %% [markdown] id="rich-types-how"
 # There are two ways to tell the reader which string is which:
 #
 # - **Schema**: the format is published per object (*"`placed_at` is an ISO 8601 string"*), and the decoder builds the object field by field. Other teams read it with plain `json.loads`. This is what the exercises use.
