@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 from autograder.lesson import (
     CommandSpy,
     DatabaseUnavailable,
+    DemoClock,
     Exercise,
     FaultInjector,
     LessonDB,
@@ -86,16 +87,16 @@ _ = c.unlink("product:42")
 # %% [markdown] id="why"
 # ## Why: what readers see while prices change
 #
-# A shop's price service changes prices while the product pages read them. We replay **one stream of 3,000 events** against three ways of running the cache, on 20 products with skewed popularity (Zipf): 10 % of the events are price updates, the rest are page reads. Every page read is cache-aside (GET; on a miss read the database and `SET … EX 60`); only the **write path** differs:
+# A shop's price service changes prices while the product pages read them. We replay **one stream of 3,000 events** against three ways of running the cache, on 20 products with skewed popularity (Zipf): 10 % of the events are price updates, the rest are page reads. Every page read is cache-aside (GET; on a miss read the database and `SET` it with a TTL of 5 s); only the **write path** differs:
 #
 # 1. **cache-aside, TTL only**: the price service writes the database and nothing else. The cache catches up when the key expires.
 # 2. **cache-aside + invalidate** (lesson 07): write the database, then delete the key.
 # 3. **write-through**: write the database, then `SET` the committed row into the cache.
 #
-# A read is **stale** when it returns a price the database has already replaced. Events are 10 ms apart on a simulated clock (the stream covers 30 s), so a stale read's *age* is how long ago the price it shows was replaced.
+# A read is **stale** when it returns a price the database has already replaced. Events are 10 ms apart on a simulated clock (the stream covers 30 s, six TTLs), so a stale read's *age* is how long ago the price it shows was replaced. The cache's TTLs run on the same clock (`DemoClock`: on fakeredis it moves Python's clock, on a real server it scales time down), so keys really expire during the stream.
 
 # %% id="why-demo"
-PRODUCTS, EVENTS, WRITE_SHARE, TICK = 20, 3000, 0.10, 0.010
+PRODUCTS, EVENTS, WRITE_SHARE, TICK, TTL = 20, 3000, 0.10, 0.010, 5.0  # TICK and TTL in simulated seconds
 rng = random.Random(8)
 popular = [1 / rank for rank in range(1, PRODUCTS + 1)]
 stream = []  # ("read", product_id, None) or ("write", product_id, new_price)
@@ -114,7 +115,7 @@ def page_read(r, db, product_id):
     if cached is not None:
         return json.loads(cached)["price"], False
     product = db.get_product(product_id)
-    r.set(key, json.dumps(product), ex=60)
+    r.set(key, json.dumps(product), px=clock.px(TTL))
     return product["price"], True
 
 
@@ -129,7 +130,7 @@ def write_invalidate(r, db, product_id, price):
 
 def write_through(r, db, product_id, price):
     db.update_product_price(product_id, price)
-    r.set(f"demo:product:{product_id}", json.dumps(db.get_product(product_id)), ex=60)
+    r.set(f"demo:product:{product_id}", json.dumps(db.get_product(product_id)), px=clock.px(TTL))
 
 
 STRATEGIES = {"cache-aside, TTL only": write_ttl_only, "cache-aside + invalidate": write_invalidate,
@@ -144,18 +145,19 @@ for label, write in STRATEGIES.items():
     history = {pid: price for pid, price in originals.items()}
     stale_at, stale_age, misses = [], [], 0
     started = time.perf_counter()
-    for i, (kind, pid, price) in enumerate(tqdm(stream, desc=label, leave=False)):
-        now = i * TICK
-        if kind == "write":
-            replaced_at[(pid, history[pid])] = now
-            write(r, db, pid, price)
-            history[pid] = db.peek_product(pid)["price"]  # what the database holds now
-        else:
-            shown, missed = page_read(r, db, pid)
-            misses += missed
-            if shown != history[pid]:
-                stale_at.append(now)
-                stale_age.append(now - replaced_at.get((pid, shown), now))
+    with DemoClock(real_ms_per_second=100) as clock:  # on a real server a simulated second lasts 0.1 s
+        for kind, pid, price in tqdm(stream, desc=label, leave=False):
+            clock.advance(TICK)  # keys whose TTL ran out expire now, on fakeredis and on a real server
+            if kind == "write":
+                replaced_at[(pid, history[pid])] = clock.now
+                write(r, db, pid, price)
+                history[pid] = db.peek_product(pid)["price"]  # what the database holds now
+            else:
+                shown, missed = page_read(r, db, pid)
+                misses += missed
+                if shown != history[pid]:
+                    stale_at.append(clock.now)
+                    stale_age.append(clock.now - replaced_at.get((pid, shown), clock.now))
     runs[label] = {"stale_at": stale_at, "stale_age": stale_age, "misses": misses,
                    "seconds": time.perf_counter() - started}
 unlink_matching(r, "demo:*")
@@ -202,11 +204,11 @@ plt.show()
 # %% [markdown] id="why-text"
 # Read the numbers above, they were measured just now:
 #
-# - **TTL only**: once a popular product is cached, every page shows the old price until the key expires, up to the full TTL (60 s here, longer than the stream), and the stale ages keep growing. This is what happens when another service writes the database behind the cache's back.
+# - **TTL only**: once a product is cached, every page shows the old price until the key expires, so a stale read can be up to one TTL (5 s here) out of date: in the right-hand plot the red ages climb and fall back at each expiry, never above the TTL. The TTL is the only bound on staleness, and every expiry costs a miss. This is what happens when another service writes the database behind the cache's back.
 # - **Invalidate** (lesson 07) shows no stale reads in this sequential replay, but every price change costs a **miss**: the next page read goes to the database. On a hot product during a sale, that is a database read per price change, and a window for the stampede of lesson 07.
 # - **Write-through** also shows no stale reads, and the cache stays warm: misses are only the first read of each product. Hot data stays fresh.
 #
-# *Which backend measured this?* The first line says. The stale-read and miss counts are the same on fakeredis and on a real server (the replay is sequential and deterministic); the seconds per run differ (a network round trip per command on a real server). The clock is simulated so that the ages do not depend on the machine's speed. With concurrent readers and writers, cache-aside + invalidate has one more, rarer race (lesson 07: a slow reader writes an old row back after the delete), and write-through has its own, below.
+# *Which backend measured this?* The first line says. On fakeredis the stale-read and miss counts are the same at every run (the replay is sequential, and the clock only moves when the replay says so). On a real server the TTLs run on real time, scaled down by `DemoClock`, so an expiry can land an event or two off and the counts can differ slightly; the seconds per run differ too (a network round trip per command, and the scaled waits). The clock is simulated so that the ages do not depend on the machine's speed. With concurrent readers and writers, cache-aside + invalidate has one more, rarer race (lesson 07: a slow reader writes an old row back after the delete), and write-through has its own, below.
 
 # %% [markdown] id="ordering"
 # ## How: the database first, then the cache
@@ -618,7 +620,7 @@ _ = r.unlink("product:3", "demo:product:4")
 #     pipe.execute()   # MULTI, SET, SET, UNLINK, EXEC: all or nothing
 # ```
 #
-# Two limits worth knowing. Redis does **not roll back** a transaction whose command fails at run time (a `WRONGTYPE` on one key): the others still apply; it is atomic against interleaving and crashes, not a database transaction. And on Redis Cluster all keys of a transaction must live in one hash slot: name them with a hash tag (`user:{42}`, `user:{42}:email-index`…) or keep the index elsewhere. The demo below crashes the writer between the two writes, then sends the same writes as one transaction that fails in flight.
+# Two limits worth knowing. Redis does **not roll back** a transaction whose command fails at run time (a `WRONGTYPE` on one key): the others still apply; it is atomic against interleaving and crashes, not a database transaction. And on Redis Cluster all keys of a transaction must live in one hash slot, which a hash tag arranges (`user:{42}` and `user:{42}:settings` share the slot of `42`). An e-mail → id index cannot join them: its key is looked up by the e-mail (`user:by-email:{ada@example.com}`), so its slot comes from the e-mail, and the id is not known until the index has been read. On a cluster, write the two keys separately and make the reader verify: the index is only a hint, the profile it points to must carry the same e-mail (or a version), and a mismatch is a miss. Or keep the index in the database. The demo below crashes the writer between the two writes, then sends the same writes as one transaction that fails in flight.
 
 # %% id="multi-demo"
 def login_lookup(r, email):
