@@ -198,7 +198,8 @@ def test_the_instructors_secret_is_in_no_output_and_nothing_reaches_the_network(
 @batch
 def test_classmates_files_the_gradebook_and_reports_are_out_of_reach(sandboxed_run):
     assert _hashes(sandboxed_run["folder"]) == sandboxed_run["before"]
-    assert "VANDALISED 0 files" in _autograded(sandboxed_run, "x-vandal")
+    vandal = _autograded(sandboxed_run, "x-vandal")
+    assert "VANDALISED 0 files" in vandal, vandal[-4000:]  # the tail holds the answer cells' outputs
 
 
 @batch

@@ -330,6 +330,9 @@ else:
 # - **`requirepass`** alone is acceptable when it is long and random (16+ characters; never `foobared`, the example from the default redis.conf): it sets the password of the `default` user. ACL users are better: each service gets its own password and rights.
 # - **Persistence is a choice.** For a store (Redis holds the only copy) it is the opposite: `appendonly yes` with `appendfsync everysec`, `save` rules, and `maxmemory-policy noeviction` so a full server fails loudly instead of deleting data.
 # - In real deployments put passwords in a file readable only by Redis (`include /etc/redis/secrets.conf` or `aclfile /etc/redis/users.acl`), not in the config you commit.
+# - **`protected-mode yes`** is a safety net, not a lock: it refuses clients from other hosts only while the `default` user needs no password (Redis 7's redis.conf says so; before 7, also only when no `bind` line was set). With passwords on every user it changes nothing, which is exactly why it should stay on: it catches the day someone drops the password.
+# - **Traffic leaves the host? Encrypt it.** Passwords and cached data cross the network in clear text unless Redis speaks TLS (Redis 6+, built with TLS): `tls-port 6380` with `tls-cert-file`, `tls-key-file` and `tls-ca-cert-file`, and `port 0` to close the clear-text port. `tls-auth-clients yes` (the default) also demands a client certificate signed by that CA; `optional` accepts clients without one. In redis-py: `redis.Redis.from_url("rediss://…", ssl_ca_certs=…)`.
+# - **`enable-debug-command no`** and **`enable-module-command no`** (Redis 7+, and the defaults there) keep `DEBUG` (which can crash or stall the server on purpose) and `MODULE LOAD` (native code in the server) away from every client, ACLs or not; `local` allows them from loopback only.
 #
 # Bad beside good: the auditor on a config with every classic mistake, then on the one above.
 

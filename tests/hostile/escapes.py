@@ -90,7 +90,11 @@ _here = pathlib.Path.cwd().resolve()
 _hit = []
 for _root in {{pathlib.Path("{class_folder}"), pathlib.Path("{out}"), *_here.parents[:4]}}:
     for _pattern in ("*.ipynb", "*.db", "*.csv"):
-        for _p in _root.rglob(_pattern):
+        try:
+            _found = list(_root.rglob(_pattern))
+        except OSError:  # the tree changed under the walk (other kernels' files come and go): walk the rest
+            continue
+        for _p in _found:
             if _here in _p.parents:
                 continue
             try:
