@@ -132,6 +132,14 @@ def _autograded(run, learner: str) -> str:
     return "\n".join(json.dumps(c.get("outputs", [])) for c in nb.cells)
 
 
+def _autograded_cell(run, learner: str, marker: str) -> str:
+    """The outputs of the autograded cell whose source holds ``marker`` (and the outcome), for a failure message."""
+    path = run["out"] / "course" / "autograded" / learner / LESSON / f"{LESSON}.ipynb"
+    cells = [c for c in nbformat.read(path, as_version=4).cells if marker in c.source]
+    outcome = run["outcomes"][learner]
+    return "\n".join(json.dumps(c.get("outputs", [])) for c in cells) + f"\noutcome: {outcome}"
+
+
 def _all_output_bytes(out: Path) -> list[tuple[Path, bytes]]:
     return [(p, p.read_bytes()) for p in out.rglob("*") if p.is_file() and "submitted" not in p.parts]
 
@@ -198,8 +206,8 @@ def test_the_instructors_secret_is_in_no_output_and_nothing_reaches_the_network(
 @batch
 def test_classmates_files_the_gradebook_and_reports_are_out_of_reach(sandboxed_run):
     assert _hashes(sandboxed_run["folder"]) == sandboxed_run["before"]
-    vandal = _autograded(sandboxed_run, "x-vandal")
-    assert "VANDALISED 0 files" in vandal, vandal[-4000:]  # the tail holds the answer cells' outputs
+    vandal = _autograded_cell(sandboxed_run, "x-vandal", "VANDALISED")
+    assert "VANDALISED 0 files" in vandal, vandal
 
 
 @batch

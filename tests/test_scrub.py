@@ -122,3 +122,19 @@ def test_an_error_without_value_or_traceback_is_left_as_it_is(hidden):
     del nb.cells[0].outputs[0]["evalue"], nb.cells[0].outputs[0]["traceback"]
     assert scrub.scrub_notebook(nb, hidden) == 0
     assert nb.cells[0].outputs[0]["evalue"] == "" and nb.cells[0].outputs[0]["traceback"] == []
+
+
+def test_a_hidden_line_printed_in_pieces_is_found_once_the_streams_are_merged(hidden):
+    half = len(SECRET) // 2
+    nb = _nb(_stream("before\n" + SECRET[:half]), _stream(SECRET[half:] + "\nafter\n"))
+    assert scrub.scrub_notebook(nb, hidden) == 1
+    assert [o["text"] for o in nb.cells[0].outputs] == [f"before\n{scrub.REMOVED}\nafter\n"]
+
+
+def test_only_consecutive_outputs_of_one_stream_are_merged():
+    stderr = {"output_type": "stream", "name": "stderr", "text": "warn\n"}
+    shown = {"output_type": "display_data", "metadata": {}, "data": {"text/plain": "x"}}
+    nb = _nb(_stream("VANDALISED"), _stream([" 0 files", "\n"]), stderr, _stream("a"), shown, _stream("b"))
+    assert scrub.merge_streams(nb) == 1
+    assert [o.get("text") for o in nb.cells[0].outputs] == ["VANDALISED 0 files\n", "warn\n", "a", None, "b"]
+    assert scrub.merge_streams(nb) == 0

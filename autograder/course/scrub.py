@@ -4,7 +4,9 @@ nbgrader runs every check cell whole, hidden tests included, so a learner cell t
 (IPython's ``In``, ``_ih``, ``%history``) into its output, which feedback would show. After autograde, every
 output line of the autograded notebook that holds a hidden-test line (plain, repr-escaped or HTML-escaped) is
 replaced by a note. Only lines that are hidden are looked for: a line the released lesson shows anyway is not
-a secret. Code that encodes what it prints (base64, reversed) is beyond a line match.
+a secret. A line printed in pieces (a kernel flushes a stream whenever it likes, more often on a busy machine) is
+matched whole: consecutive stream outputs are merged first. Code that encodes what it prints (base64, reversed) is
+beyond a line match.
 """
 
 from __future__ import annotations
@@ -65,8 +67,33 @@ def _scrub_value(value, hidden):
     return value, 0
 
 
+def merge_streams(nb) -> int:
+    """Merge each cell's consecutive outputs of one stream (as Jupyter shows them) in place; how many were merged."""
+    merged = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        if len(outputs) < 2:
+            continue
+        kept = [outputs[0]]
+        for output in outputs[1:]:
+            last = kept[-1]
+            same_stream = output.get("name") == last.get("name")
+            if output.get("output_type") == last.get("output_type") == "stream" and same_stream:
+                last["text"] = _joined(last.get("text", "")) + _joined(output.get("text", ""))
+                merged += 1
+            else:
+                kept.append(output)
+        cell["outputs"] = kept
+    return merged
+
+
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else text
+
+
 def scrub_notebook(nb, hidden: frozenset[str]) -> int:
-    """Scrub every output of ``nb`` in place; the number of lines removed."""
+    """Scrub every output of ``nb`` in place (streams merged first); the number of lines removed."""
+    merge_streams(nb)
     removed = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -92,7 +92,7 @@ def grade_in_worker(root: str, lesson: str, learner: str, cell_timeout: int, fee
 
 
 def prepare_for_feedback(root: Path, lesson: str, student: str) -> tuple[int, int, int]:
-    """Before feedback copies a submission's outputs: hidden test lines out (``scrub``), sizes capped
+    """Before feedback copies a submission's outputs: streams merged and hidden test lines out (``scrub``), sizes capped
     (``output_caps``), learner markup made inert (``inert``), one read and at most one write per notebook.
     (Lines scrubbed, outputs capped, outputs and cells made inert.)"""
     source, release = (layout.notebook_path(folder, lesson, root) for folder in (layout.SOURCE, layout.RELEASE))
@@ -100,9 +100,10 @@ def prepare_for_feedback(root: Path, lesson: str, student: str) -> tuple[int, in
     scrubbed = capped = inerted = 0
     for path in (root / "autograded" / student / lesson).glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
+        merged = scrub.merge_streams(nb)
         lines, outputs = scrub.scrub_notebook(nb, hidden), output_caps.cap_notebook(nb)
         made_inert = inert.make_inert(nb)  # after the caps: bleach never reads more than they keep
-        if lines or outputs or made_inert:
+        if merged or lines or outputs or made_inert:
             nbformat.write(nb, path)
         scrubbed, capped, inerted = scrubbed + lines, capped + outputs, inerted + made_inert
     return scrubbed, capped, inerted
