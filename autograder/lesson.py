@@ -32,6 +32,7 @@ from .labkit import (
     lesson_backend,
     median_ms,
     no_retry,
+    plot_victims,
     real_server,
     redis_server_path,
     run_in_threads,
@@ -86,6 +87,7 @@ __all__ = [
     "start_lesson",
     "timeline",
     "unlink_matching",
+    "plot_victims",
     "victim_pings",
 ]
 

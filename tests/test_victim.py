@@ -44,3 +44,19 @@ def test_with_redis_url_a_demo_measures_the_lessons_own_server(clean_real_redis,
     with real_server() as server:
         assert "this lesson's" in server.label and server.url == clean_real_redis.url
         assert server.client.ping()
+
+
+def test_plot_victims_draws_one_panel_per_action_with_its_worst_and_idle_ping():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from autograder.labkit import plot_victims
+
+    slow = VictimRun(samples=[(0.0, 0.2), (0.019, 50.0), (0.08, 0.3)], began=0.02, ended=0.06)
+    quick = VictimRun(samples=[(0.0, 0.2), (0.5, 0.2)], began=0.2, ended=0.21)
+    fig = plot_victims({"KEYS": slow, "SCAN": quick}, "the victim")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["KEYS\nslowest PING meanwhile 50.0 ms (otherwise 0.25 ms)",
+                      "SCAN\nno PING in flight meanwhile (otherwise 0.20 ms)"]  # fmt: skip
+    assert fig.axes[0].get_yscale() == "log" and fig._suptitle.get_text() == "the victim"
+    assert len(plot_victims({"GET": slow}, "one").axes) == 1

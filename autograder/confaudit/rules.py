@@ -306,7 +306,7 @@ def _network(config: RedisConfig) -> list[Finding]:
     expected_bind = "`bind 127.0.0.1 -::1` or a private address such as `bind 127.0.0.1 10.0.0.5`"
     if protected is not None and protected.args[0].lower() == "no":
         # Protected mode only refuses remote clients while the default user needs no password.
-        default_open = config.users_unknown or any(u.name == "default" and u.open for u in config.users())
+        default_open = bool(config.users_unknown) or any(u.name == "default" and u.open for u in config.users())
         if not public:
             risk = ""
         elif default_open:

@@ -164,17 +164,21 @@ def real_server(*, decode_responses: bool = True) -> Iterator[RealServer | None]
     here = lesson_backend()
     if here.is_real:
         client = here.client(decode_responses=decode_responses)
-        version = client.info("server").get("redis_version", "?")
-        yield RealServer(f"redis-server {version} (this lesson's, at {here.display_url})", client, here.url)
-        client.close()
+        try:
+            version = client.info("server").get("redis_version", "?")
+            yield RealServer(f"redis-server {version} (this lesson's, at {here.display_url})", client, here.url)
+        finally:
+            client.close()
         return
     if redis_server_path() is None:
         yield None
         return
     with running_redis_server() as server:
         client = backend_from_env({"REDIS_URL": server.url}).client(decode_responses=decode_responses)
-        yield RealServer(f"{server.label} (throwaway)", client, server.url)
-        client.close()
+        try:
+            yield RealServer(f"{server.label} (throwaway)", client, server.url)
+        finally:
+            client.close()
 
 
 # The victim runs in a process of its own: a thread of this kernel would also wait for the GIL while the demo's
@@ -251,3 +255,32 @@ def victim_pings(url: str, action: Callable[[], Any], *, lead: float = 0.05, tai
     samples = json.loads(out)
     origin = samples[0][0]
     return VictimRun([(sent - origin, ms) for sent, ms in samples], began - origin, ended - origin)
+
+
+def plot_victims(victims: dict[str, VictimRun], title: str, colors: list[str] | None = None):
+    """One panel per action: the other client's PING round trips (log scale) over time, the action's span shaded,
+    the slowest in-flight PING and the idle median in the panel's title. Returns the figure (shown by the caller)."""
+    import matplotlib.pyplot as plt
+
+    colors = colors or ["tab:red"] * len(victims)
+    fig, axes = plt.subplots(1, len(victims), figsize=(4.6 * len(victims), 3.6), sharey=True, squeeze=False)
+    for ax, (name, run), color in zip(axes[0], victims.items(), colors, strict=True):
+        ax.axvspan(run.began * 1000, run.ended * 1000, color=color, alpha=0.15, label="the command running")
+        ax.plot(
+            [t * 1000 for t, _ in run.samples],
+            [ms for _, ms in run.samples],
+            ".",
+            color="black",
+            markersize=3,
+            label="the other client's PINGs (at the time each was sent)",
+        )
+        meanwhile = f"slowest PING meanwhile {run.worst:.1f} ms" if run.during else "no PING in flight meanwhile"
+        ax.set_title(f"{name}\n{meanwhile} (otherwise {run.idle:.2f} ms)", fontsize=10)
+        ax.set_xlabel("time (ms)")
+        ax.set_yscale("log")
+    axes[0][0].set_ylabel("one PING's round trip (ms, log)")
+    # One legend under the panels: inside them it would cover the slow PINGs, which sit at the top.
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="lower center", ncols=2, fontsize=8, frameon=False)
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig

@@ -27,6 +27,7 @@ from autograder.lesson import (
     grading_spy,
     hints,
     lesson_backend,
+    plot_victims,
     real_server,
     show_progress,
     start_lesson,
@@ -206,18 +207,8 @@ with real_server() as real:
 if victims is None:
     print("Nothing to plot: no real server was measured (see the cell above).")
 else:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
-    for ax, (name, run), color in zip(axes, victims.items(), ["tab:red", "tab:blue"], strict=True):
-        ax.axvspan(run.began * 1000, run.ended * 1000, color=color, alpha=0.15, label=f"{name} running")
-        ax.plot([t * 1000 for t, _ in run.samples], [ms for _, ms in run.samples], ".", color="black",
-                markersize=3, label="the other client's PINGs")
-        ax.set_title(f"{name}\nslowest PING meanwhile {run.worst:.1f} ms (otherwise {run.idle:.2f} ms)")
-        ax.set_xlabel("time (ms)")
-        ax.set_yscale("log")
-        ax.legend(loc="upper right", fontsize=8)
-    axes[0].set_ylabel("one PING's round trip (ms, log)")
-    fig.suptitle(f"The victim: another client of the same server, on {measured_on}")
-    fig.tight_layout()
+    plot_victims(victims, f"The victim: another client of the same server, on {measured_on}",
+                 colors=["tab:red", "tab:blue"])
     plt.show()
 
 # %% [markdown] id="victim-text"

@@ -35,6 +35,7 @@ from autograder.lesson import (
     hints,
     lesson_backend,
     median_ms,
+    plot_victims,
     real_server,
     redis_server_path,
     running_redis_server,
@@ -216,24 +217,14 @@ with real_server(decode_responses=False) as real:
                 real.url, lambda how=how: rs.execute_command(how, "demo:wide-hash"))
         print(f"measured on {measured_on}")
         for name, run in victims.items():
-            waited = f"slowest PING meanwhile {run.worst:6.2f} ms" if run.during else "no PING was in flight meanwhile"
-            print(f"  {name:>30}: ran {(run.ended - run.began) * 1000:6.2f} ms; the other client's {waited} "
+            waited = (f"the other client's slowest PING meanwhile {run.worst:6.2f} ms" if run.during
+                      else "none of the other client's PINGs was in flight meanwhile")
+            print(f"  {name:>30}: ran {(run.ended - run.began) * 1000:6.2f} ms; {waited} "
                   f"(otherwise {run.idle:.2f} ms)")
 
 # %% id="victim-plot"
 if victims is not None:
-    fig, axes = plt.subplots(1, len(victims), figsize=(4.2 * len(victims), 3.2), sharey=True)
-    for ax, (name, run) in zip(axes, victims.items(), strict=True):
-        ax.axvspan(run.began * 1000, run.ended * 1000, color="tab:red", alpha=0.15, label="the command runs")
-        ax.plot([t * 1000 for t, _ in run.samples], [ms for _, ms in run.samples], ".", color="black",
-                markersize=3, label="another client's PING")
-        ax.set_yscale("log")
-        ax.set_title(name, fontsize=10)
-        ax.set_xlabel("time (ms)")
-        ax.legend(loc="upper right", fontsize=8)
-    axes[0].set_ylabel("one PING's round trip (ms, log)")
-    fig.suptitle(f"Who waits: a second client of {measured_on}")
-    fig.tight_layout()
+    plot_victims(victims, f"Who waits: a second client of {measured_on}")
     plt.show()
 
 # %% [markdown] id="victim-read"
