@@ -171,28 +171,133 @@ def change_email(r, db, user_id, new_email):
 
 
 # %% wrong="pattern-write-through"
-# write-behind thought to be as safe as write-through
-def pattern_table():
-    row = {"fresh_after_write": True, "first_read_after_write_hits_db": False, "write_waits_for_db": True,
-           "crash_can_lose_acknowledged_writes": False, "keys_need_ttl": True}
-    return {"cache-aside": {**row, "fresh_after_write": False, "first_read_after_write_hits_db": True},
-            "write-through": dict(row), "write-behind": {**row, "write_waits_for_db": False}}
+# C08-ex4 pops the batch before writing it: an outage loses what was popped
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lpop("queue:prices", batch) or []
+    for entry in entries:
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    return len(entries)
 
 
 # %% wrong="pattern-write-through"
-# write-through keys thought not to need a TTL
-def pattern_table():
-    return {
-        "cache-aside": {"fresh_after_write": False, "first_read_after_write_hits_db": True,
-                        "write_waits_for_db": True, "crash_can_lose_acknowledged_writes": False,
-                        "keys_need_ttl": True},
-        "write-through": {"fresh_after_write": True, "first_read_after_write_hits_db": False,
-                          "write_waits_for_db": True, "crash_can_lose_acknowledged_writes": False,
-                          "keys_need_ttl": False},
-        "write-behind": {"fresh_after_write": True, "first_read_after_write_hits_db": False,
-                         "write_waits_for_db": False, "crash_can_lose_acknowledged_writes": True,
-                         "keys_need_ttl": True},
-    }
+# C08-ex4 trims first, then writes
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lrange("queue:prices", 0, batch - 1)
+    r.ltrim("queue:prices", len(entries), -1)
+    for entry in entries:
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    return len(entries)
+
+
+# %% wrong="pattern-write-through"
+# C08-ex4 swallows the outage and trims anyway
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lrange("queue:prices", 0, batch - 1)
+    for entry in entries:
+        change = json.loads(entry)
+        try:
+            db.update_product_price(change["product_id"], change["price"])
+        except Exception:
+            pass  # "we'll get it next time"
+    r.ltrim("queue:prices", len(entries), -1)
+    return len(entries)
+
+
+# %% wrong="pattern-write-through"
+# C08-ex4 the queue in this process's memory, as in the demo
+pending = []
+
+
+def queue_price(r, product_id, price):
+    pending.append((product_id, price))
+
+
+def flush_prices(r, db, batch=25):
+    done = pending[:batch]
+    for product_id, price in done:
+        db.update_product_price(product_id, price)
+    del pending[:batch]
+    return len(done)
+
+
+# %% wrong="pattern-write-through"
+# C08-ex4 a TTL on the queue, out of habit
+def queue_price(r, product_id, price):
+    with r.pipeline(transaction=True) as pipe:
+        pipe.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+        pipe.expire("queue:prices", 3600)
+        pipe.execute()
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lrange("queue:prices", 0, batch - 1)
+    for entry in entries:
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    if entries:
+        r.ltrim("queue:prices", len(entries), -1)
+    return len(entries)
+
+
+# %% wrong="pattern-write-through"
+# C08-ex4 deletes the whole list after a batch: changes queued meanwhile are gone
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lrange("queue:prices", 0, batch - 1)
+    for entry in entries:
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    r.delete("queue:prices")
+    return len(entries)
+
+
+# %% wrong="correctness"
+# C08-ex4 newest first: an older price wins
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lrange("queue:prices", 0, batch - 1)
+    for entry in reversed(entries):
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    if entries:
+        r.ltrim("queue:prices", len(entries), -1)
+    return len(entries)
+
+
+# %% wrong="correctness"
+# C08-ex4 ignores batch: flushes the whole queue at once
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    entries = r.lrange("queue:prices", 0, -1)
+    for entry in entries:
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    if entries:
+        r.ltrim("queue:prices", len(entries), -1)
+    return len(entries)
 
 
 # %% wrong="cmd-scan-not-keys"
@@ -561,24 +666,64 @@ def change_email(r, db, user_id, new_email):
 
 
 # %% valid=true
-# C08-ex4 built from a compact table with zip
-def pattern_table():
-    props = ("fresh_after_write", "first_read_after_write_hits_db", "write_waits_for_db",
-             "crash_can_lose_acknowledged_writes", "keys_need_ttl")
-    rows = {"cache-aside": (False, True, True, False, True),
-            "write-through": (True, False, True, False, True),
-            "write-behind": (True, False, False, True, True)}
-    return {name: dict(zip(props, values)) for name, values in rows.items()}
+# C08-ex4 one entry at a time: LINDEX, write, then LPOP
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"price": price, "product_id": product_id}, separators=(",", ":")))
+
+
+def flush_prices(r, db, batch=25):
+    written = 0
+    while written < batch:
+        entry = r.lindex("queue:prices", 0)
+        if entry is None:
+            break
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+        r.lpop("queue:prices")
+        written += 1
+    return written
 
 
 # %% valid=true
-# C08-ex4 derived from two facts per pattern
-def pattern_table():
-    def row(writes_cache, writes_db_now):
-        return {"fresh_after_write": writes_cache, "first_read_after_write_hits_db": not writes_cache,
-                "write_waits_for_db": writes_db_now, "crash_can_lose_acknowledged_writes": not writes_db_now,
-                "keys_need_ttl": True}
-    return {"cache-aside": row(False, True), "write-through": row(True, True), "write-behind": row(True, False)}
+# C08-ex4 the reliable-queue pattern: LMOVE to a processing list, recovered first on the next run
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    written = 0
+    while written < batch:
+        entry = r.lindex("queue:prices:processing", 0)  # left over by a run that failed: it is the oldest
+        if entry is None:
+            entry = r.lmove("queue:prices", "queue:prices:processing", "LEFT", "RIGHT")
+        if entry is None:
+            break
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+        r.lrem("queue:prices:processing", 1, entry)
+        written += 1
+    return written
+
+
+# %% valid=true
+# C08-ex4 catches the outage, keeps what it did not write, and reports what it did
+def queue_price(r, product_id, price):
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+
+
+def flush_prices(r, db, batch=25):
+    written = 0
+    try:
+        for entry in r.lrange("queue:prices", 0, batch - 1):
+            change = json.loads(entry)
+            db.update_product_price(change["product_id"], change["price"])
+            written += 1
+    except DatabaseUnavailable:
+        pass  # the rest stays queued for the next run
+    finally:
+        if written:
+            r.ltrim("queue:prices", written, -1)
+    return written
 
 
 # %% valid=true

@@ -1,7 +1,7 @@
 # %% [markdown] id="title"
 # # Lesson 08 · Write-through: update the database and the cache together
 #
-# **Goals.** Measure what readers see when prices change under cache-aside and under write-through; write the database first and the cache second, and know why; handle a cache that fails after the database committed; update several keys at once with `MULTI`/`EXEC`; keep TTLs on write-through keys; see why write-behind is tempting and how it loses data.
+# **Goals.** Measure what readers see when prices change under cache-aside and under write-through; write the database first and the cache second, and know why; handle a cache that fails after the database committed; update several keys at once with `MULTI`/`EXEC`; keep TTLs on write-through keys; see why write-behind is tempting, how it loses data, and build a write-behind queue that loses none.
 #
 # **Standards:** `pattern-write-through` (update the database and the cache together so reads stay consistent), with `ttl-always` and `client-error-handling`.
 #
@@ -896,66 +896,166 @@ plt.show()
 # %% [markdown] id="behind-text"
 # Most write-behind updates cost a fraction of a write-through one (the median above); every 25th pays for the whole batch. And the crash lost every update still in the queue: the callers were told "saved", the database never saw them, and once the cached copies expire the old prices come back. Nothing reports the loss.
 #
-# When is write-behind right? When losing the last few seconds of writes is acceptable (view counters, "last seen" timestamps, analytics), or when the queue itself is durable: Redis Streams or a list on a server with AOF `appendfsync always`, or a real message broker, with consumers that acknowledge only after the database commit. For prices, orders, balances and profiles, write-through (or cache-aside) keeps the database as the place a write is **done**.
+# When is write-behind right? When losing the last few seconds of writes is acceptable (view counters, "last seen" timestamps, analytics), or when the queue itself is durable: Redis Streams or a list on a server with AOF `appendfsync always`, or a real message broker, with consumers that acknowledge only after the database commit. For prices, orders, balances and profiles, write-through (or cache-aside) keeps the database as the place a write is **done**. Exercise 4 builds the durable version.
 
 # %% [markdown] id="ex4-task"
-# ## Exercise 4 · Compare the patterns
+# ## Exercise 4 · A write-behind queue that survives a crash
 #
-# **Goal:** know which pattern gives what, before choosing one.
+# **Goal:** keep write-behind's quick acknowledgement without losing what was acknowledged: the queue lives in Redis, not in the process, and an entry leaves it only once the database has it.
 #
-# Fill in the table: for each pattern, `True` or `False` for each property. Use what the demos above measured.
+# Write two functions:
 #
-# | property | meaning |
-# |---|---|
-# | `fresh_after_write` | right after a write, the cache already holds the new value (the next read is a hit) |
-# | `first_read_after_write_hits_db` | the first read after a write goes to the database |
-# | `write_waits_for_db` | the caller's write waits for a database round trip |
-# | `crash_can_lose_acknowledged_writes` | a crash can lose writes the caller was told were saved |
-# | `keys_need_ttl` | the cached keys still need a TTL |
+# - `queue_price(r, product_id, price)` acknowledges a price change by appending it to the Redis list `queue:prices` as the JSON `{"product_id": 42, "price": 19.99}`, with `RPUSH` (the oldest entry stays at the left). It does not touch the database: that is the worker's job. **No TTL on the queue**: it is not a cached copy of anything, and a queue that expires takes every write in it along.
+# - `flush_prices(r, db, batch=25)` is the worker. It writes the **oldest** `batch` entries (fewer when fewer are queued) to the database with `db.update_product_price(product_id, price)`, oldest first, takes them off the queue **only after the database has them**, and returns how many it wrote. When the database raises midway, every entry it has not written must still be in Redis; raise or return, as you like: the next call carries on.
 #
-# "cache-aside" means lesson 07's version: write the database, then delete the key.
+# ```python
+# >>> queue_price(r, 42, 19.99); queue_price(r, 42, 21.0)
+# >>> r.lrange("queue:prices", 0, -1)
+# ['{"product_id": 42, "price": 19.99}', '{"product_id": 42, "price": 21.0}']
+# >>> flush_prices(r, db)
+# 2
+# >>> db.get_product(42)["price"], r.llen("queue:prices")
+# (21.0, 0)
+# ```
+#
+# A crash between the database write and the removal writes those entries again on the next flush: **at least once**, never lost. That is safe here because setting a price is idempotent (writing 21.0 twice leaves 21.0); a queue of "add 5 to the stock" entries would need an id per entry that the database remembers. Other producers may `RPUSH` while the worker runs: remove exactly the entries you wrote, not the whole list.
+#
+# The queue is now only as durable as the Redis that holds it: on a server without persistence a restart still empties it. A production queue lives on a server with AOF (`appendfsync everysec` can lose the last second on a power cut, `always` loses nothing and costs throughput: lesson 09), or in a Redis Stream with consumer groups (`XREADGROUP`, `XACK`), which keeps per-consumer pending entries for you.
 
-# %% answer="l08-compare-patterns"
-def pattern_table():
+# %% answer="l08-durable-queue"
+def queue_price(r, product_id, price):
     ### BEGIN SOLUTION
-    return {
-        "cache-aside": {"fresh_after_write": False, "first_read_after_write_hits_db": True,
-                        "write_waits_for_db": True, "crash_can_lose_acknowledged_writes": False,
-                        "keys_need_ttl": True},
-        "write-through": {"fresh_after_write": True, "first_read_after_write_hits_db": False,
-                          "write_waits_for_db": True, "crash_can_lose_acknowledged_writes": False,
-                          "keys_need_ttl": True},
-        "write-behind": {"fresh_after_write": True, "first_read_after_write_hits_db": False,
-                         "write_waits_for_db": False, "crash_can_lose_acknowledged_writes": True,
-                         "keys_need_ttl": True},
-    }
+    r.rpush("queue:prices", json.dumps({"product_id": product_id, "price": price}))
+    ### END SOLUTION
+
+
+def flush_prices(r, db, batch=25):
+    ### BEGIN SOLUTION
+    entries = r.lrange("queue:prices", 0, batch - 1)  # read, do not pop: a failed write leaves them queued
+    for entry in entries:
+        change = json.loads(entry)
+        db.update_product_price(change["product_id"], change["price"])
+    if entries:
+        r.ltrim("queue:prices", len(entries), -1)  # only what was written; newer entries stay
+    return len(entries)
     ### END SOLUTION
 
 
 # %% check
-table = ex.call(pattern_table)
-PATTERNS = ("cache-aside", "write-through", "write-behind")
-PROPERTIES = ("fresh_after_write", "first_read_after_write_hits_db", "write_waits_for_db",
-              "crash_can_lose_acknowledged_writes", "keys_need_ttl")
-shape_ok = isinstance(table, dict) and set(table) == set(PATTERNS) and all(
-    isinstance(table[p], dict) and set(table[p]) == set(PROPERTIES) and all(isinstance(v, bool)
-                                                                              for v in table[p].values())
-    for p in PATTERNS)
-ex.expect(shape_ok, "pattern-write-through",
-          expected=f"a dict with the keys {list(PATTERNS)}, each a dict of the five properties → True/False",
-          got=repr(table)[:200])
-if shape_ok:
-    answer = {
-        "cache-aside": (False, True, True, False, True),
-        "write-through": (True, False, True, False, True),
-        "write-behind": (True, False, False, True, True),
-    }
-    for pattern in PATTERNS:
-        wrong = [prop for prop, truth in zip(PROPERTIES, answer[pattern], strict=True) if table[pattern][prop] != truth]
-        ex.expect(not wrong, "pattern-write-through", expected=f"the {pattern} row right",
-                  got=f"{len(wrong)} of {len(PROPERTIES)} cells wrong, e.g. `{wrong[0]}`" if wrong else "",
-                  hint="Re-read the 'Why' demo (stale reads, misses) and the write-behind demo (latency, lost "
-                       "updates) for this pattern.")
+spy = grading_spy("queue:*")
+client, seed = spy.client(), spy.backend.client()
+gdb = LessonDB.create(seed=84, products=200, users=10, orders=0)
+QUEUE = "queue:prices"
+LOSES = ("Take an entry off the queue only after `db.update_product_price` returned: read with `LRANGE`, write, "
+         "then `LTRIM` what you wrote. `LPOP` before the write, or a trim whatever happened, drops the entry "
+         "when the database fails.")
+
+
+def queued():
+    """The queue's entries, decoded: [] when it is missing or not a list, a "(…)" note for a non-JSON entry."""
+    if seed.type(QUEUE) != "list":
+        return []
+    entries = []
+    for raw in seed.lrange(QUEUE, 0, -1):
+        try:
+            entries.append(json.loads(raw))
+        except ValueError:
+            entries.append(f"(not JSON: {raw[:40]!r})")
+    return entries
+
+
+def prices(product_ids):
+    return {pid: gdb.peek_product(pid)["price"] for pid in product_ids}
+
+
+def last_prices(changes):
+    final = {}
+    for pid, price in changes:
+        final[pid] = price
+    return final
+
+
+def differences(want):
+    have = prices(want)
+    return [f"product {pid} should be {want[pid]}, is {have[pid]}" for pid in want if have[pid] != want[pid]]
+
+
+changes = [(42, 19.99), (7, 3.25), (42, 21.0)]
+for pid, price in changes:
+    ex.call(queue_price, client, pid, price)
+entries = queued()
+ex.expect(entries == [{"product_id": pid, "price": price} for pid, price in changes], "pattern-write-through",
+          expected=f"`{QUEUE}` holding the three changes, oldest first, as JSON: "
+                   '{"product_id": 42, "price": 19.99}, …',
+          got=f"{seed.type(QUEUE)} `{QUEUE}`: {entries!r}"[:200] if entries else f"`{QUEUE}` is empty or missing",
+          hint="A queue in this process's memory dies with the process: `r.rpush(\"queue:prices\", json.dumps(…))`.")
+ex.expect(seed.ttl(QUEUE) < 0, "pattern-write-through", expected=f"`{QUEUE}` without a TTL",
+          got=f"`{QUEUE}` expires in {seed.ttl(QUEUE)} s, with every write still in it",
+          hint="The queue is not a cached copy: nothing else holds those writes until the worker has run.")
+if ex.passed:
+    flushed = ex.call(flush_prices, client, gdb)
+    ex.expect(flushed == 3, "correctness", expected="3 returned (three entries written)", got=repr(flushed)[:80])
+    ex.expect(not differences(last_prices(changes)), "correctness",
+              expected="the database at the last queued price of each product (42 → 21.0, 7 → 3.25)",
+              got="; ".join(differences(last_prices(changes))), hint="Oldest first: the later change must win.")
+    ex.expect(queued() == [], "correctness", expected=f"`{QUEUE}` empty once everything is written",
+              got=f"still queued: {queued()!r}"[:160])
+### BEGIN HIDDEN TESTS
+if not ex.passed:
+    ex.verdict()  # report the visible findings first
+
+
+class FailingDB:
+    """The lesson database, which goes down after ``ok`` more price writes."""
+
+    def __init__(self, db, ok):
+        self.db, self.ok = db, ok
+
+    def update_product_price(self, product_id, price):
+        if self.ok <= 0:
+            raise DatabaseUnavailable("the database is down (simulated outage)")
+        self.ok -= 1
+        return self.db.update_product_price(product_id, price)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+rng8 = random.Random(84)
+older = [(rng8.randint(1, 10), round(rng8.uniform(5, 500), 2)) for _ in range(25)]  # repeats: order matters
+newer = [(100 + i, round(rng8.uniform(5, 500), 2)) for i in range(35)]  # one change per product: a loss shows
+for pid, price in older + newer:  # queued by other processes: the worker must read Redis, not its own memory
+    seed.rpush(QUEUE, json.dumps({"product_id": pid, "price": price}))
+flushed = ex.call(flush_prices, client, gdb, 25)
+ex.expect(flushed == 25, "correctness", expected="25 written for batch=25 (60 queued)", got=repr(flushed)[:80],
+          hint="Write at most `batch` entries per call: the oldest ones.")
+ex.expect(not differences(last_prices(older)), "correctness",
+          expected="the 25 oldest changes in the database, the later change winning for a repeated product",
+          got="; ".join(differences(last_prices(older)))[:200], hint="Oldest first: LRANGE 0 … reads from the left.")
+rest = queued()
+want_rest = [{"product_id": pid, "price": price} for pid, price in newer]
+ex.expect(rest == want_rest, "pattern-write-through", expected="the 35 newer changes still queued, in order",
+          got=f"{len(rest)} queued" + (f", starting {rest[:2]!r}" if rest else "") if rest != want_rest else "",
+          hint="Remove only what you wrote (`LTRIM key n -1`): `DEL` drops the changes queued meanwhile.")
+with contextlib.suppress(Exception):  # the database goes down after 10 writes: raising is allowed
+    flush_prices(client, FailingDB(gdb, 10), 25)
+for _ in range(10):  # the worker runs again once the database is back, until the queue is drained
+    try:
+        if not flush_prices(client, gdb, 25):
+            break
+    except Exception as error:  # noqa: BLE001 - a learner error is reported below, as a loss
+        ex.expect(False, "correctness", expected="flush_prices running once the database is back",
+                  got=f"{type(error).__name__}: {error}"[:160])
+        break
+lost = differences(last_prices(newer))
+ex.expect(not lost, "pattern-write-through",
+          expected="every acknowledged change in the database after an outage and another run of the worker",
+          got=f"{len(lost)} of 35 changes lost, e.g. {lost[0]}" if lost else "", hint=LOSES)
+ex.expect(queued() == [], "correctness", expected=f"`{QUEUE}` empty once the worker has caught up",
+          got=f"still queued: {queued()[:3]!r}"[:160])
+empty = ex.call(flush_prices, client, gdb, 25)
+ex.expect(empty == 0, "correctness", expected="0 from an empty queue", got=repr(empty)[:80])
+### END HIDDEN TESTS
 ex.verdict()
 
 
@@ -1025,7 +1125,7 @@ ex.verdict()
 # - **`pattern-write-through`**: the code that changes the data writes the **database first**, then `SET`s the committed row into the cache. A database failure then leaves the cache untouched; a cache failure after the commit is caught, the key deleted (or retried), and the update still reported as done. Several keys that must agree change in one `MULTI`/`EXEC`.
 # - **`ttl-always`**: write-through keys carry a TTL too (set in the same command, or in the same transaction): it bounds every staleness the write path misses (direct SQL fixes, failed deletes, forgotten keys).
 # - **`client-error-handling`**: catch `redis.RedisError` around the cache calls only; the database's errors reach the caller.
-# - Cache-aside (delete on write) versus write-through (overwrite on write): both avoid stale reads on the normal path; write-through keeps hot keys warm, cache-aside never caches what nobody reads. Write-behind is fast and loses acknowledged writes on a crash unless its queue is durable.
+# - Cache-aside (delete on write) versus write-through (overwrite on write): both avoid stale reads on the normal path; write-through keeps hot keys warm, cache-aside never caches what nobody reads. Write-behind is fast and loses acknowledged writes on a crash unless its queue is durable: a Redis list (or Stream) on a persistent server, with an entry removed only after the database has it, written at least once.
 # - Measure it: stale reads and their age on your own write stream, and cache misses per write.
 #
 # **Next:** [Lesson 09 · Configuration and security](../09-config-security/09-config-security.ipynb): `maxmemory`, eviction policies, persistence, authentication and network access for the Redis behind your cache.
