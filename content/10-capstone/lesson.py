@@ -414,7 +414,7 @@ ex.verdict()
 # | `security-dangerous-commands` | `-@dangerous` for application users (not `rename-command`) | 09 |
 # | `security-network` | `bind` private interfaces, `protected-mode yes`, never public | 09 |
 #
-# **Next:** the workbook ends here. Take the service you wrote above, point `REDIS_URL` at a real server, and run the notebook again: the same report, measured on a real Redis. Then audit your production redis.conf with `python -m autograder audit-config /etc/redis/redis.conf`. Back to the start: [Lesson 00 · Welcome](../00-welcome/00-welcome.ipynb).
+# **Next:** [Lesson 11 · Hot keys and freshness](../11-hot-keys/11-hot-keys.ipynb), for the keys that take most of the load. And take the service you wrote above, point `REDIS_URL` at a real server, and run the notebook again: the same report, measured on a real Redis. Then audit your production redis.conf with `python -m autograder audit-config /etc/redis/redis.conf`.
 
 # %% [markdown] id="progress-intro"
 # ## Your progress in this lesson
