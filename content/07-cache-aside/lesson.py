@@ -5,7 +5,7 @@
 #
 # **Standards:** `pattern-cache-aside` (read cache; on a miss read the database, then write the cache with a TTL; invalidate on update), with `ttl-always`, `client-serialization` and `client-error-handling`.
 #
-# **Time:** about 40 minutes.
+# **Time:** about 50 minutes, in two sittings if you like: the read path, invalidation and negative caching (Exercises 1–2, 25 minutes), then the thundering herd and a cache that is down (Exercises 3–4, 25 minutes).
 
 # %% setup
 # Setup: run this cell first. It is locked so every learner starts from the same place.

