@@ -212,22 +212,6 @@ def xfetch_get(r, key, recompute, ttl, beta=1.0, rand=random.random):
     return value
 
 
-# %% wrong="pattern-cache-aside"
-# C11-xfetch draws from random.random, not the rand it was given
-def xfetch_get(r, key, recompute, ttl, beta=1.0, rand=random.random):
-    value, delta = r.hmget(key, "value", "delta")
-    left = r.pttl(key) / 1000
-    if value is not None and -float(delta) * beta * math.log(random.random()) < left:
-        return value
-    started = time.perf_counter()
-    value = recompute()
-    with r.pipeline(transaction=True) as pipe:
-        pipe.hset(key, mapping={"value": value, "delta": time.perf_counter() - started})
-        pipe.expire(key, ttl)
-        pipe.execute()
-    return value
-
-
 # %% wrong="ttl-always"
 # C11-xfetch stores the hash without a TTL
 def xfetch_get(r, key, recompute, ttl, beta=1.0, rand=random.random):
@@ -490,3 +474,19 @@ def kata_violations():
 # C11-kata the same ids as a tuple
 def kata_violations():
     return ("pattern-write-through", "ttl-always", "pattern-cache-aside")
+
+
+# %% valid=true
+# C11-xfetch log(1 - rand()): just as uniform, and never log(0)
+def xfetch_get(r, key, recompute, ttl, beta=1.0, rand=random.random):
+    value, delta = r.hmget(key, "value", "delta")
+    left = r.pttl(key) / 1000
+    if value is not None and left > 0 and -float(delta) * beta * math.log(1.0 - rand()) < left:
+        return value
+    started = time.perf_counter()
+    value = recompute()
+    with r.pipeline(transaction=True) as pipe:
+        pipe.hset(key, mapping={"value": value, "delta": time.perf_counter() - started})
+        pipe.expire(key, ttl)
+        pipe.execute()
+    return value
