@@ -4,6 +4,7 @@ It imports nothing from the rest of ``autograder`` (lessons → lab kit, never t
 """
 
 from .backend import Backend, BackendError, backend_from_env, connect, lesson_backend, no_retry
+from .cluster import ThrowawayCluster, running_redis_cluster
 from .connections import count_connections
 from .db import DatabaseUnavailable, DBEvent, LessonDB, timeline
 from .demo import (
@@ -17,6 +18,7 @@ from .demo import (
     real_server,
     run_in_threads,
     servers_to_measure,
+    throwaway_cluster,
     victim_pings,
 )
 from .faults import FaultInjector, InjectedFault, is_write_command
@@ -46,6 +48,7 @@ __all__ = [
     "LessonDB",
     "RedisServerError",
     "ServerBinary",
+    "ThrowawayCluster",
     "backend_from_env",
     "backends_to_measure",
     "being_graded",
@@ -64,8 +67,10 @@ __all__ = [
     "recorded_run",
     "redis_server_path",
     "run_in_threads",
+    "running_redis_cluster",
     "running_redis_server",
     "servers_to_measure",
+    "throwaway_cluster",
     "timeline",
     "unlink_matching",
     "victim_pings",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
+import random
 import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_cluster_port(attempts: int = 50) -> int:
+    """A free port for a cluster node: at most 55535, and its cluster bus port (10,000 higher) free too."""
+    for _ in range(attempts):
+        port = random.randint(20000, 55535)
+        try:
+            with socket.socket() as data, socket.socket() as bus:
+                data.bind(("127.0.0.1", port))
+                bus.bind(("127.0.0.1", port + 10000))
+            return port
+        except OSError:
+            continue
+    raise RedisServerError(f"no free pair of ports (port and port + 10000) for a cluster node in {attempts} tries")
+
+
 @dataclass
 class RedisServer:
     port: int
@@ -162,10 +177,12 @@ def running_redis_server(
     config_text: str | None = None,
     password: str | None = None,
     start_timeout: float = 10.0,
+    pick_port: Callable[[], int] = free_port,
 ) -> Iterator[RedisServer]:
     """A fresh redis-server on 127.0.0.1, no persistence, stopped and cleaned up on exit.
 
-    ``config_text`` is written to a redis.conf that the server loads first; ``extra_args`` follow it.
+    ``config_text`` is written to a redis.conf that the server loads first; ``extra_args`` follow it;
+    ``pick_port`` chooses each port tried (a cluster node needs :func:`free_cluster_port`).
     """
     binary = find_redis_server()
     if binary is None:
@@ -181,7 +198,7 @@ def running_redis_server(
                  "--logfile", str(workdir / "redis.log"), "--daemonize", "no"]  # fmt: skip
         if password:
             argv += ["--requirepass", password]
-        server = _start_on_a_free_port(argv, list(extra_args), password, workdir, start_timeout, binary)
+        server = _start_on_a_free_port(argv, list(extra_args), password, workdir, start_timeout, binary, pick_port)
         try:
             yield server
         finally:
@@ -202,12 +219,13 @@ def _start_on_a_free_port(
     workdir: Path,
     timeout: float,
     binary: ServerBinary,
+    pick_port: Callable[[], int] = free_port,
 ) -> RedisServer:
     """Start redis-server on a free port; when another process takes the port first (parallel test workers
     race for ports), try a new one, so a server never answers for another's."""
     for _ in range(PORT_ATTEMPTS):
         (workdir / "redis.log").unlink(missing_ok=True)  # each attempt's log says only what happened to it
-        port = free_port()
+        port = pick_port()
         process = subprocess.Popen(
             [*argv, "--port", str(port), *extra_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

@@ -13,6 +13,7 @@ import hashlib
 import random
 
 import matplotlib.pyplot as plt
+import redis
 from redis.crc import key_slot
 
 from autograder.lesson import (
@@ -23,8 +24,10 @@ from autograder.lesson import (
     grading_spy,
     hints,
     lesson_backend,
+    recorded_run,
     show_progress,
     start_lesson,
+    throwaway_cluster,
 )
 
 r = start_lesson()  # prints which Redis this notebook talks to; r is a client on it
@@ -183,6 +186,41 @@ for keys in (["cart:42:items", "cart:42:total"], ["cart:{42}:items", "cart:{42}:
 
 # %% [markdown] id="hash-tags-text"
 # Tag the part that groups the keys you use together (here the user id), not something shared by everyone: `{cart}:42:items` would put *every* cart in one slot and one server.
+
+# %% [markdown] id="cluster-text"
+# ### On a real cluster
+#
+# The cell below starts a throwaway 3-node Redis Cluster on this machine (three `redis-server --cluster-enabled yes` processes on loopback, the 16,384 slots split between them, stopped when the cell ends) and sends the same keys to it. Watch three refusals: redis-py's cluster client refuses a cross-slot `MSET` before sending anything; a node refuses it with `CROSSSLOT`; and every node refuses `SELECT`, the reason for `key-no-numbered-db`.
+
+# %% id="cluster-demo"
+with throwaway_cluster() as cluster:
+    if cluster is None:  # no redis-server binary here, or a graded run (no grade depends on this demo)
+        recorded_run("01-key-design", "cluster-demo")
+    else:
+        rc = cluster.client()
+        print(f"{cluster.label}, up in {cluster.seconds:.1f} s")
+        plain_keys, tagged_keys = {"cart:42:items": "3", "cart:42:total": "59.90"}, {"cart:{42}:items": "3",
+                                                                                      "cart:{42}:total": "59.90"}
+        for keys in (plain_keys, tagged_keys):
+            nodes = sorted({cluster.nodes.index(cluster.node_of(k)) + 1 for k in keys})
+            print(f"{list(keys)} → slots {[rc.keyslot(k) for k in keys]} → node(s) {nodes}")
+        try:
+            rc.mset(plain_keys)
+        except redis.exceptions.RedisClusterException as error:  # raised by the client, not a server reply
+            print(f"  redis-py's cluster client: MSET refused before sending · {error}")
+        node = cluster.node_of("cart:42:items").client()
+        try:
+            node.mset(plain_keys)  # straight to the node that owns the first key
+        except redis.RedisError as error:
+            print(f"  the node itself: MSET refused · CROSSSLOT {error}")
+        print(f"  with the hash tag: MSET → {rc.mset(tagged_keys)}; MGET → {rc.mget(list(tagged_keys))}")
+        try:
+            node.execute_command("SELECT", 3)
+        except redis.RedisError as error:
+            print(f"  SELECT 3 → refused · {error}")
+        print(f"  keys per node: {[n.client().dbsize() for n in cluster.nodes]} (a SCAN on one node sees only its own)")
+        rc.delete(*tagged_keys)
+        rc.close()
 
 # %% [markdown] id="ex1-task"
 # ## Exercise 1 · A settings key

