@@ -108,23 +108,28 @@ with real_server() as real:
         recorded_run("11-hot-keys", "freq-demo")
     else:
         rs = real.client
-        policy = rs.config_get("maxmemory-policy")["maxmemory-policy"]
-        rs.config_set("maxmemory-policy", "allkeys-lfu")  # counters only move under an LFU policy
         try:
-            pipe = rs.pipeline(transaction=False)
-            for product_id in range(1, 1001):
-                pipe.set(f"demo:product:{product_id}", "x", ex=600)
-            for product_id in traffic:
-                pipe.get(f"demo:product:{product_id}")
-            pipe.execute()
-            cold = [k for k, _ in tally.most_common()[-3:]]
-            shown = [k for k, _ in top[:3]] + cold
-            print(f"after the same {READS:,} reads on {real.label}, under allkeys-lfu:")
-            for key in shown:
-                print(f"  {key:>12}  {tally[key]:>6,} reads → OBJECT FREQ {rs.object('freq', 'demo:' + key)}")
-        finally:
-            rs.config_set("maxmemory-policy", policy)
-            unlink_matching(rs, "demo:product:*")
+            policy = rs.config_get("maxmemory-policy")["maxmemory-policy"]
+            rs.config_set("maxmemory-policy", "allkeys-lfu")  # counters only move under an LFU policy
+        except redis.ResponseError as error:  # a server that refuses CONFIG, as lesson 09 advises for production
+            print(f"{real.label} refuses CONFIG SET ({error}); OBJECT FREQ needs an LFU policy, so:")
+            recorded_run("11-hot-keys", "freq-demo")
+        else:
+            try:
+                pipe = rs.pipeline(transaction=False)
+                for product_id in range(1, 1001):
+                    pipe.set(f"demo:product:{product_id}", "x", ex=600)
+                for product_id in traffic:
+                    pipe.get(f"demo:product:{product_id}")
+                pipe.execute()
+                cold = [k for k, _ in tally.most_common()[-3:]]
+                shown = [k for k, _ in top[:3]] + cold
+                print(f"after the same {READS:,} reads on {real.label}, under allkeys-lfu:")
+                for key in shown:
+                    print(f"  {key:>12}  {tally[key]:>6,} reads → OBJECT FREQ {rs.object('freq', 'demo:' + key)}")
+            finally:
+                rs.config_set("maxmemory-policy", policy)
+                unlink_matching(rs, "demo:product:*")
 
 # %% [markdown] id="l1-text"
 # ## How: an in-process cache for the hot keys (L1)
