@@ -100,3 +100,67 @@ def test_a_cluster_that_never_agrees_is_a_clear_error(monkeypatch):
     monkeypatch.setattr("autograder.labkit.cluster.slot_ranges", lambda nodes: [range(0, 10)] * nodes)
     with pytest.raises(RedisServerError, match="did not come up in time"), running_redis_cluster(start_timeout=1.0):
         pass
+
+
+# -- checks.cluster_ready: what the log says would fail on a cluster, held to what a real cluster does ---------
+
+CASES = [  # (command, fails on a cluster)
+    (["MSET", "cart:42:items", "3", "cart:42:total", "9.5"], True),
+    (["MSET", "cart:{42}:items", "3", "cart:{42}:total", "9.5"], False),
+    (["MGET", "user:1:name", "user:2:name"], True),
+    (["MGET", "{user:1}:name", "{user:1}:email"], False),
+    (["DEL", "a:1", "b:2", "c:3"], True),
+    (["UNLINK", "session:{7}:a", "session:{7}:b"], False),
+    (["RENAME", "tmp:report", "report:2024"], True),
+    (["RENAME", "{report}:tmp", "{report}:2024"], False),
+    (["SUNIONSTORE", "tags:all", "tags:a", "tags:b"], True),
+    (["EVAL", "return redis.call('MGET', KEYS[1], KEYS[2])", "2", "cart:42:items", "cart:42:total"], True),
+    (["EVAL", "return redis.call('MGET', KEYS[1], KEYS[2])", "2", "cart:{42}:items", "cart:{42}:total"], False),
+    (["SET", "user:1:name", "ada"], False),
+    (["GET", "anything at all"], False),
+]
+
+
+@pytest.mark.parametrize(("parts", "fails"), CASES, ids=lambda v: " ".join(v) if isinstance(v, list) else str(v))
+def test_cluster_ready_flags_exactly_what_a_real_cluster_refuses(cluster, parts, fails):
+    from autograder.checks import cluster_ready
+    from autograder.labkit import Command
+
+    flagged = cluster_ready([Command.from_parts(parts)])
+    assert bool(flagged) == fails
+    if flagged:
+        assert flagged[0].standard_id == "key-namespace" and "CROSSSLOT" in flagged[0].got
+    first_key = Command.from_parts(parts).arg_text()[2] if parts[0] == "EVAL" else parts[1]
+    node = cluster.node_of(first_key).client()
+    try:
+        node.execute_command(*parts)
+        refused = False
+    except redis.exceptions.ResponseError as error:
+        refused = "slot" in str(error).lower() or "CROSSSLOT" in str(error)
+    finally:
+        node.close()
+    assert refused == fails, f"the cluster {'refused' if refused else 'accepted'} {parts}"
+
+
+def test_cluster_ready_flags_select_and_cross_slot_transactions_from_a_spied_client():
+    from autograder.checks import cluster_ready
+    from autograder.labkit import CommandSpy, backend_from_env
+
+    spy = CommandSpy(backend_from_env({}))
+    client = spy.client()
+    with client.pipeline(transaction=True) as pipe:  # two users' carts in one transaction
+        pipe.set("cart:1:total", "5", ex=60)
+        pipe.set("cart:2:total", "7", ex=60)
+        pipe.execute()
+    with client.pipeline(transaction=True) as pipe:  # one user's keys, tagged: fine
+        pipe.set("cart:{3}:items", "1", ex=60)
+        pipe.set("cart:{3}:total", "7", ex=60)
+        pipe.execute()
+    with client.pipeline(transaction=False) as pipe:  # a plain pipeline: each command alone, fine on a cluster
+        pipe.set("x:1", "1", ex=60)
+        pipe.set("y:2", "2", ex=60)
+        pipe.execute()
+    spy.client(db=3).set("report", "q3", ex=60)
+    found = cluster_ready(spy.commands)
+    assert [f.standard_id for f in found] == ["key-no-numbered-db", "key-namespace"], [str(f.got) for f in found]
+    assert "transaction over slots" in found[1].got and "cart:1:total" in found[1].got

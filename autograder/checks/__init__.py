@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..labkit.spy import Command
+from .cluster import cluster_ready, command_keys
 from .commands import (
     MAX_SCAN_COUNT,
     deleting_commands,
@@ -29,6 +30,8 @@ __all__ = [
     "ONE_MB",
     "Finding",
     "Severity",
+    "cluster_ready",
+    "command_keys",
     "command_log_findings",
     "deleting_commands",
     "keys_left_without_ttl",
