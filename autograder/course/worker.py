@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from .. import layout
+from ..harness.call_audit import CLUSTER_READY_ENV
 from ..labkit import GRADING_ENV
 from . import inert, nbgrader, output_caps, sandbox, scrub
 
@@ -34,9 +35,10 @@ _ipc_dir: Path | None = None  # a sandboxing worker's folder for its kernels' co
 _deadline_seconds: int | None = None
 
 
-def setup_worker(full_demos: bool, budget: int | None) -> None:
+def setup_worker(full_demos: bool, budget: int | None, cluster_ready: bool = False) -> None:
     """Each grading worker: quiet logs, kernels told they are graded (ungraded demos run reduced), and sandboxed
-    with ``budget`` seconds per notebook (None: unsandboxed)."""
+    with ``budget`` seconds per notebook (None: unsandboxed); ``cluster_ready``: every call is also held to Redis
+    Cluster's rules (``checks.cluster_ready``)."""
     import logging
     import warnings
 
@@ -46,6 +48,9 @@ def setup_worker(full_demos: bool, budget: int | None) -> None:
     if not full_demos:
         os.environ[GRADING_ENV] = "1"  # the kernels nbgrader starts inherit this process's environment
     os.environ.pop("REDIS_URL", None)  # every kernel its own Redis: one learner's FLUSHALL never reaches another
+    os.environ.pop(CLUSTER_READY_ENV, None)
+    if cluster_ready:
+        os.environ[CLUSTER_READY_ENV] = "1"
     if budget is not None:
         # Short: a unix socket's path has at most 107 bytes (a course folder deep in /tmp/pytest-of-... has more).
         private = Path(tempfile.mkdtemp(prefix="kata-grading-"))

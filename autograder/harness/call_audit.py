@@ -17,6 +17,7 @@ An exercise opts out of a standard its task does not ask for with ``audit_skip``
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +29,7 @@ from ..checks.log import SCRIPT_CALLS, touched_keys, written_keys
 from ..labkit import no_retry
 from ..labkit.spy import CommandSpy
 
+CLUSTER_READY_ENV = "KATA_CLUSTER_READY"  # set: every call is also held to Redis Cluster's rules
 SNAPSHOT_LIMIT = 20_000  # keys; above it only the keys the log names are read back
 
 
@@ -104,4 +106,12 @@ class CallAudit:
             out += checks.no_numbered_db(commands)
         if "cmd-scan-not-keys" not in self.skip:
             out += checks.no_keys_command(commands) + checks.no_keyspace_walk_in_scripts(commands)
+        if cluster_ready_mode() and "key-namespace" not in self.skip:
+            out += checks.cluster_ready(commands)
         return out
+
+
+def cluster_ready_mode(environ=None) -> bool:
+    """Whether every call is also held to Redis Cluster's rules (``KATA_CLUSTER_READY=1``, which
+    ``grade --cluster-ready`` sets)."""
+    return (os.environ if environ is None else environ).get(CLUSTER_READY_ENV, "") not in ("", "0")
