@@ -30,8 +30,10 @@ from autograder.lesson import (
     grading_spy,
     hints,
     lesson_backend,
+    recorded_run,
     show_progress,
     start_lesson,
+    throwaway_cluster,
     timeline,
     unlink_matching,
 )
@@ -671,6 +673,29 @@ _ = unlink_matching(r, "demo:*")
 
 # %% [markdown] id="multi-text"
 # One command at a time, the crash leaves the old address logging in to a profile that already shows the new one, and the new address finds nobody: the two keys disagree until the TTL. The transaction that failed in flight changed nothing: readers still see a consistent (old) pair, and the retry or delete of Exercise 2 repairs it. Every command the spy saw went `via transaction`: that is what the next check looks for.
+
+# %% [markdown] id="multi-cluster-text"
+# The same transaction on a real Redis Cluster (a throwaway 3-node one, started for this cell): its three keys hash to three different slots, so the cluster client refuses it before sending anything, and a node that is sent it anyway aborts it at the first key it does not own. That is the limit described above; on a cluster, write the keys separately and verify on read.
+
+# %% id="multi-cluster"
+with throwaway_cluster() as cluster:
+    if cluster is None:  # no redis-server binary here, or a graded run (no grade depends on this demo)
+        recorded_run("08-write-through", "multi-cluster")
+    else:
+        keys = [f"user:{user['id']}", f"user:by-email:{new_email}", f"user:by-email:{old_email}"]
+        print(f"{cluster.label}: the transaction's keys hash to slots {[cluster.client().keyslot(k) for k in keys]}")
+        for who, client in (("the cluster client", cluster.client()), ("one node", cluster.node_of(keys[0]).client())):
+            try:
+                with client.pipeline(transaction=True) as pipe:
+                    pipe.set(keys[0], json.dumps({**user, "email": new_email}), ex=3600)
+                    pipe.set(keys[1], user["id"], ex=3600)
+                    pipe.unlink(keys[2])
+                    pipe.execute()
+                print(f"  {who}: applied")
+            except (redis.RedisError, redis.exceptions.RedisClusterException) as error:
+                print(f"  {who}: refused · {type(error).__name__}: {str(error)[:110]}")
+        written = sum(cluster.node_of(key).client().exists(key) for key in keys[:2])
+        print(f"  applied anywhere? {written} of the two keys it would write exist")
 
 # %% [markdown] id="ex3-task"
 # ## Exercise 3 · Profile and index in one transaction
