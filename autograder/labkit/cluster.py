@@ -46,7 +46,7 @@ class ThrowawayCluster:
     def node_of(self, key: str) -> RedisServer:
         """The node that serves ``key``'s slot."""
         slot = redis.crc.key_slot(key.encode())
-        return self.nodes[min(slot // (SLOTS // len(self.nodes)), len(self.nodes) - 1)]
+        return next(node for node, slots in zip(self.nodes, slot_ranges(len(self.nodes)), strict=True) if slot in slots)
 
 
 def slot_ranges(nodes: int) -> list[range]:

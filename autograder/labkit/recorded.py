@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .demo import being_graded
+
 RECORDINGS = Path(__file__).parent / "recordings"
 
 
@@ -42,8 +44,6 @@ def recorded_run(lesson: str, cell: str) -> None:
     if not kept:
         print(f"No recorded run of this cell ships with the workbook: run {lesson} where a redis-server can start.")
         return
-    from .demo import being_graded
-
     why = "a graded run skips this demo" if being_graded() else "no redis-server can start here"
     where = f"{recording['label']} on {recording['date']}"
     print(f"📼 RECORDED, not measured here ({why}): cell `{cell}` as it ran on {where}.")
@@ -51,6 +51,6 @@ def recorded_run(lesson: str, cell: str) -> None:
 
     for output in kept["outputs"]:
         if output["output_type"] == "stream":
-            print("".join(output["text"]), end="")
+            print(output["text"], end="")  # recordings keep a stream's text as one string
         elif "image/png" in output.get("data", {}):
             display(Image(data=base64.b64decode(output["data"]["image/png"])))
